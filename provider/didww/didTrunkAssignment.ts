@@ -1,0 +1,126 @@
+import { claims } from "../claims";
+import { DidrouteError, isNotFound } from "../errors";
+import { notice, type ResourceOperations } from "../resource";
+import { checkUuid, isUnknown, unknownProperties, type CheckFailure } from "../validate";
+import { didwwClient, type DidRouting } from "./client";
+
+/** Inputs as stored after check: ids lower-cased; exactly one of trunkId / trunkGroupId. */
+export interface DidTrunkAssignmentInputs {
+  didId: string;
+  trunkId?: string;
+  trunkGroupId?: string;
+}
+
+export interface DidTrunkAssignmentOutputs {
+  didId: string;
+  trunkId: string | null;
+  trunkGroupId: string | null;
+  /** The DID's number as DIDWW reports it (E.164 digits without "+"). */
+  number: string;
+}
+
+const RESOURCE = "DidTrunkAssignment";
+const PROPERTIES = ["didId", "trunkId", "trunkGroupId"] as const;
+const CLAIM = "didww/did";
+
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
+function routingOf(inputs: DidTrunkAssignmentInputs): DidRouting {
+  return { trunkId: inputs.trunkId ?? null, trunkGroupId: inputs.trunkGroupId ?? null };
+}
+
+async function route(inputs: DidTrunkAssignmentInputs): Promise<DidTrunkAssignmentOutputs> {
+  const routing = routingOf(inputs);
+  if (routing.trunkId === null && routing.trunkGroupId === null) {
+    // check() guarantees one of them; this guards against state edited by hand.
+    throw new DidrouteError(`${RESOURCE} for DID ${inputs.didId} has neither trunkId nor trunkGroupId`, {
+      system: "DIDWW",
+    });
+  }
+  const { number } = await didwwClient().setDidRouting(inputs.didId, routing);
+  claims.claim(CLAIM, inputs.didId);
+  return { didId: inputs.didId, ...routing, number };
+}
+
+export const didTrunkAssignment: ResourceOperations<DidTrunkAssignmentInputs, DidTrunkAssignmentOutputs> = {
+  async check(_olds, news) {
+    const failures: CheckFailure[] = unknownProperties(news, PROPERTIES, RESOURCE);
+    const didId = checkUuid(news["didId"], "didId", "DIDWW DID", failures);
+    const inputs: DidTrunkAssignmentInputs = { didId: didId ?? "" };
+
+    const hasTrunk = present(news["trunkId"]);
+    const hasGroup = present(news["trunkGroupId"]);
+    if (hasTrunk && hasGroup && !isUnknown(news["trunkId"]) && !isUnknown(news["trunkGroupId"])) {
+      failures.push({
+        property: "trunkGroupId",
+        reason: "set exactly one of trunkId or trunkGroupId: DIDWW routes a DID to a trunk or a trunk group, never both",
+      });
+    } else if (!hasTrunk && !hasGroup) {
+      failures.push({ property: "trunkId", reason: "one of trunkId or trunkGroupId is required" });
+    }
+    if (hasTrunk) {
+      const trunkId = checkUuid(news["trunkId"], "trunkId", "DIDWW voice in trunk", failures);
+      if (trunkId !== undefined) inputs.trunkId = trunkId;
+    }
+    if (hasGroup) {
+      const trunkGroupId = checkUuid(news["trunkGroupId"], "trunkGroupId", "DIDWW voice in trunk group", failures);
+      if (trunkGroupId !== undefined) inputs.trunkGroupId = trunkGroupId;
+    }
+    return failures.length > 0 ? { failures } : { inputs };
+  },
+
+  async diff(_id, olds, news) {
+    // `olds` are the last outputs (refreshed by read when the user refreshes), so live drift shows up here.
+    if (isUnknown(news.didId) || news.didId !== olds.didId) return { changes: true, replaces: ["didId"] };
+    const want = routingOf(news);
+    const changed =
+      isUnknown(want.trunkId) ||
+      isUnknown(want.trunkGroupId) ||
+      want.trunkId !== (olds.trunkId ?? null) ||
+      want.trunkGroupId !== (olds.trunkGroupId ?? null);
+    return { changes: changed };
+  },
+
+  async create(inputs) {
+    // Adopts the DID whatever its routing was: dynamic resources cannot be imported, so create is the adoption.
+    const outs = await route(inputs);
+    return { id: inputs.didId, outs };
+  },
+
+  async update(_id, _olds, news) {
+    return { outs: await route(news) };
+  },
+
+  async read(id) {
+    try {
+      const did = await didwwClient().getDid(id);
+      const inputs: DidTrunkAssignmentInputs = { didId: did.id };
+      if (did.trunkId !== null) inputs.trunkId = did.trunkId;
+      if (did.trunkGroupId !== null) inputs.trunkGroupId = did.trunkGroupId;
+      return {
+        id: did.id,
+        props: { didId: did.id, trunkId: did.trunkId, trunkGroupId: did.trunkGroupId, number: did.number },
+        inputs,
+      };
+    } catch (error) {
+      // The DID is no longer in the account: an empty id tells the engine the resource is gone.
+      if (isNotFound(error)) return {};
+      throw error;
+    }
+  },
+
+  async delete(id) {
+    if (claims.isClaimed(CLAIM, id)) {
+      notice(`DID ${id} was routed by another resource in this deployment; leaving its routing as that resource set it`);
+      return;
+    }
+    try {
+      await didwwClient().setDidRouting(id, { trunkId: null, trunkGroupId: null });
+    } catch (error) {
+      // Already gone: nothing is routed any more, which is what delete wants.
+      if (!isNotFound(error)) throw error;
+    }
+  },
+};

@@ -1,0 +1,118 @@
+import { claims } from "../claims";
+import { isNotFound } from "../errors";
+import { notice, type ResourceOperations } from "../resource";
+import { checkUuid, describe, isUnknown, unknownProperties, UNKNOWN, type CheckFailure } from "../validate";
+import { didwwClient } from "./client";
+
+export interface TrunkGroupMembershipInputs {
+  trunkGroupId: string;
+  trunkIds: string[];
+}
+
+export interface TrunkGroupMembershipOutputs {
+  trunkGroupId: string;
+  trunkIds: string[];
+}
+
+const RESOURCE = "TrunkGroupMembership";
+const PROPERTIES = ["trunkGroupId", "trunkIds"] as const;
+const CLAIM = "didww/trunk-group";
+
+function checkTrunkIds(value: unknown, failures: CheckFailure[]): string[] {
+  if (isUnknown(value)) return [UNKNOWN];
+  if (!Array.isArray(value)) {
+    failures.push({
+      property: "trunkIds",
+      reason:
+        value === undefined || value === null
+          ? "trunkIds is required: the list of voice in trunk ids of the group ([] removes every trunk)"
+          : `trunkIds must be a list of voice in trunk ids, got ${describe(value)}`,
+    });
+    return [];
+  }
+  const ids: string[] = [];
+  const firstSeen = new Map<string, number>();
+  value.forEach((item, index) => {
+    const id = checkUuid(item, `trunkIds[${index}]`, "DIDWW voice in trunk", failures);
+    if (id === undefined) return;
+    if (id !== UNKNOWN) {
+      const earlier = firstSeen.get(id);
+      if (earlier !== undefined) {
+        failures.push({ property: `trunkIds[${index}]`, reason: `trunk ${id} is listed twice (also at trunkIds[${earlier}])` });
+        return;
+      }
+      firstSeen.set(id, index);
+    }
+    ids.push(id);
+  });
+  return ids;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((id) => set.has(id));
+}
+
+/** Live members in the order state already has them, new ones after: refresh then shows only real changes. */
+function inStateOrder(live: readonly string[], previous: readonly string[] | undefined): string[] {
+  const rank = new Map((previous ?? []).map((id, index) => [id, index] as const));
+  return [...live].sort((a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity) || a.localeCompare(b));
+}
+
+async function setMembers(inputs: TrunkGroupMembershipInputs): Promise<TrunkGroupMembershipOutputs> {
+  await didwwClient().setTrunkGroupTrunks(inputs.trunkGroupId, inputs.trunkIds);
+  claims.claim(CLAIM, inputs.trunkGroupId);
+  return { trunkGroupId: inputs.trunkGroupId, trunkIds: [...inputs.trunkIds] };
+}
+
+export const trunkGroupMembership: ResourceOperations<TrunkGroupMembershipInputs, TrunkGroupMembershipOutputs> = {
+  async check(_olds, news) {
+    const failures: CheckFailure[] = unknownProperties(news, PROPERTIES, RESOURCE);
+    const trunkGroupId = checkUuid(news["trunkGroupId"], "trunkGroupId", "DIDWW voice in trunk group", failures);
+    const trunkIds = checkTrunkIds(news["trunkIds"], failures);
+    return failures.length > 0 ? { failures } : { inputs: { trunkGroupId: trunkGroupId ?? "", trunkIds } };
+  },
+
+  async diff(_id, olds, news) {
+    if (isUnknown(news.trunkGroupId) || news.trunkGroupId !== olds.trunkGroupId) {
+      return { changes: true, replaces: ["trunkGroupId"] };
+    }
+    // Membership is a set: the order in the program or in DIDWW's answer means nothing.
+    const unknown = news.trunkIds.some(isUnknown);
+    return { changes: unknown || !sameSet(news.trunkIds, olds.trunkIds ?? []) };
+  },
+
+  async create(inputs) {
+    // Authoritative from the first apply: whatever trunks the group had are replaced by the declared set.
+    const outs = await setMembers(inputs);
+    return { id: inputs.trunkGroupId, outs };
+  },
+
+  async update(_id, _olds, news) {
+    return { outs: await setMembers(news) };
+  },
+
+  async read(id, props) {
+    try {
+      const group = await didwwClient().getTrunkGroup(id);
+      const trunkIds = inStateOrder(group.trunkIds, props.trunkIds);
+      return { id: group.id, props: { trunkGroupId: group.id, trunkIds }, inputs: { trunkGroupId: group.id, trunkIds } };
+    } catch (error) {
+      if (isNotFound(error)) return {};
+      throw error;
+    }
+  },
+
+  async delete(id) {
+    if (claims.isClaimed(CLAIM, id)) {
+      notice(`trunk group ${id} was set by another resource in this deployment; leaving its trunks as that resource set them`);
+      return;
+    }
+    try {
+      await didwwClient().setTrunkGroupTrunks(id, []);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  },
+};

@@ -1,0 +1,19 @@
+import type { CheckFailure } from "./validate";
+
+/**
+The operations of one resource kind, with the signatures of Pulumi's dynamic ResourceProvider. The serialized shim
+in state forwards each call here (see sdk/shim.ts), so these run as ordinary code inside the provider host.
+*/
+export interface ResourceOperations<Inputs, Outputs> {
+  check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs?: Inputs; failures?: CheckFailure[] }>;
+  diff(id: string, olds: Outputs, news: Inputs): Promise<{ changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }>;
+  create(inputs: Inputs): Promise<{ id: string; outs: Outputs }>;
+  read(id: string, props: Partial<Outputs>): Promise<{ id?: string; props?: Outputs; inputs?: Inputs }>;
+  update(id: string, olds: Outputs, news: Inputs): Promise<{ outs: Outputs }>;
+  delete(id: string, props: Outputs): Promise<void>;
+}
+
+/** Logs a line to the person running Pulumi: the host passes a provider's stderr through to the CLI. */
+export function notice(message: string): void {
+  process.stderr.write(`pulumi-didroute: ${message}\n`);
+}

@@ -1,0 +1,112 @@
+import { DidrouteError, type ApiSystem } from "./errors";
+
+/** What the dynamic-provider host hands to `configure`: the whole stack config, keys with their namespace. */
+export interface ConfigSource {
+  get(key: string): string | undefined;
+}
+
+/**
+Stack config captured by `configure`. It lives only in the provider process's memory: it is read when the host
+deserializes a provider and never written back into the serialized provider, state or outputs.
+*/
+const stackConfig = new Map<string, string>();
+
+const KEYS = [
+  "didww:apiKey",
+  "didww:endpoint",
+  "didww:apiVersion",
+  "carrierx:token",
+  "carrierx:endpoint",
+] as const;
+
+/**
+Called by the host once per provider text, before the first operation. It must finish synchronously: the host puts
+the provider in its cache before configure returns, so a concurrent first RPC could otherwise see no config.
+*/
+export function configure(config: ConfigSource | undefined): void {
+  for (const key of KEYS) {
+    let value: string | undefined;
+    try {
+      value = config?.get(key);
+    } catch {
+      // An engine that sent no Configure leaves the host's config undefined; the environment still applies.
+      value = undefined;
+    }
+    if (value !== undefined && value !== "") stackConfig.set(key, value);
+    else stackConfig.delete(key);
+  }
+}
+
+/** Config wins over the environment, the environment over the default: what Pulumi providers do. */
+function resolve(key: (typeof KEYS)[number], envVar: string): string | undefined {
+  const fromConfig = stackConfig.get(key);
+  if (fromConfig !== undefined) return fromConfig;
+  const fromEnv = process.env[envVar];
+  return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
+}
+
+export interface DidwwSettings {
+  apiKey: string;
+  /** Base URL including the `/v3` path, without a trailing slash. */
+  endpoint: string;
+  apiVersion: string;
+}
+
+export const DIDWW_DEFAULT_ENDPOINT = "https://api.didww.com/v3";
+export const DIDWW_DEFAULT_API_VERSION = "2026-04-16";
+
+/** Read at every operation, so a key rotated in the environment before `pulumi destroy` is honoured. */
+export function didwwSettings(): DidwwSettings {
+  const apiKey = resolve("didww:apiKey", "DIDWW_API_KEY");
+  if (apiKey === undefined) {
+    throw new DidrouteError(
+      'DIDWW API key is not set: run "pulumi config set --secret didww:apiKey <key>" or set DIDWW_API_KEY',
+      { system: "DIDWW" },
+    );
+  }
+  const endpoint = checkEndpoint(
+    "DIDWW",
+    resolve("didww:endpoint", "DIDWW_ENDPOINT") ?? DIDWW_DEFAULT_ENDPOINT,
+    "didww:endpoint",
+  );
+  const apiVersion = resolve("didww:apiVersion", "DIDWW_API_VERSION") ?? DIDWW_DEFAULT_API_VERSION;
+  if (!isApiVersion(apiVersion)) {
+    throw new DidrouteError(
+      `didww:apiVersion must be a DIDWW API version date such as ${DIDWW_DEFAULT_API_VERSION}, got "${apiVersion}"`,
+      { system: "DIDWW" },
+    );
+  }
+  return { apiKey, endpoint, apiVersion };
+}
+
+function isApiVersion(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+Endpoints must be https: the request carries the credential. Plain http is allowed only on loopback, where a local
+stand-in of the API (the sandbox, a test) runs. Certificate checks are never turned off.
+*/
+export function checkEndpoint(system: ApiSystem, value: string, key: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new DidrouteError(`${key} must be a URL such as https://..., got "${value}"`, { system });
+  }
+  const loopback = LOOPBACK.test(url.hostname);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
+    throw new DidrouteError(
+      `${key} must use https (plain http is accepted only for 127.0.0.1/localhost), got "${url.origin}"`,
+      { system },
+    );
+  }
+  if (url.username !== "" || url.password !== "" || url.search !== "") {
+    throw new DidrouteError(`${key} must not carry credentials or a query string`, { system });
+  }
+  return url.href.replace(/\/+$/, "");
+}

@@ -1,0 +1,64 @@
+/**
+The value the engine sends for an input that is not known yet (an Output of a resource still to be created, during
+preview). It arrives in place of a value of any type, so every check has to accept it first.
+*/
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === "string" && UUID.test(value);
+}
+
+/** Describes a received value for an error message without echoing long or odd input verbatim. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "string") return value.length > 60 ? `"${value.slice(0, 57)}..."` : JSON.stringify(value);
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "an object" : String(value);
+}
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** Failures for properties a resource does not take (a typo in a JavaScript program is otherwise silently ignored). */
+export function unknownProperties(
+  news: Record<string, unknown>,
+  allowed: readonly string[],
+  resource: string,
+): CheckFailure[] {
+  return Object.keys(news)
+    .filter((key) => key !== "__provider" && !allowed.includes(key))
+    .map((key) => ({
+      property: key,
+      reason: `${resource} has no property "${key}"; it takes ${allowed.join(", ")}`,
+    }));
+}
+
+/**
+Checks one id input: a UUID, or unknown during preview. Returns the lower-cased id (DIDWW and CarrierX compare ids
+case-insensitively and answer in lower case, so state and diffs stay stable), or undefined after recording a failure.
+*/
+export function checkUuid(
+  value: unknown,
+  property: string,
+  what: string,
+  failures: CheckFailure[],
+): string | undefined {
+  if (isUnknown(value)) return UNKNOWN;
+  if (value === undefined || value === null || value === "") {
+    failures.push({ property, reason: `${property} is required: the ${what} id (a UUID)` });
+    return undefined;
+  }
+  if (!isUuid(value)) {
+    failures.push({ property, reason: `${property} must be a ${what} id (a UUID), got ${describe(value)}` });
+    return undefined;
+  }
+  return value.toLowerCase();
+}

@@ -1,0 +1,2 @@
+export { DidTrunkAssignment, type DidTrunkAssignmentArgs } from "./didTrunkAssignment";
+export { TrunkGroupMembership, type TrunkGroupMembershipArgs } from "./trunkGroupMembership";

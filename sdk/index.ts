@@ -1,0 +1,2 @@
+/** pulumi-didroute: Pulumi resources that keep phone-number routing exactly as declared. */
+export * as didww from "./didww";

@@ -1,0 +1,254 @@
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { startHost, type Host } from "./host";
+
+/**
+A small stand-in for the Pulumi engine: it keeps a stack's state between phases and, for each phase, starts a fresh
+dynamic-provider host (as every `pulumi up`, `refresh` and `destroy` does) and sends the RPCs the engine would, in
+the engine's order: Configure first; Check then Diff then Create/Update for each declared resource; Read on
+refresh; deletes of removed or replaced resources last.
+*/
+export interface Declared {
+  name: string;
+  /** e.g. "didww:DidTrunkAssignment" */
+  kind: string;
+  inputs: Record<string, unknown>;
+}
+
+export interface StateEntry {
+  urn: string;
+  kind: string;
+  id: string;
+  inputs: Record<string, any>;
+  outputs: Record<string, any>;
+}
+
+export interface Step {
+  op: "create" | "update" | "same" | "replace" | "delete" | "refresh" | "gone";
+  name: string;
+}
+
+export interface Failure {
+  name: string;
+  rpc: string;
+  message: string;
+  failures?: { property: string; reason: string }[];
+}
+
+export interface PhaseResult {
+  steps: Step[];
+  failures: Failure[];
+  /** What the host printed during the phase. */
+  log: string;
+}
+
+export interface EngineOptions {
+  /** The Pulumi project directory: the host's cwd, where the package and @pulumi/pulumi resolve. */
+  cwd: string;
+  /** The `__provider` text of each kind, as the program serialized it. */
+  providers: Record<string, string>;
+  /** Stack config sent with Configure (values already wrapped with `secret()` where the CLI would). */
+  config: Record<string, unknown>;
+  /** The environment of the host process, which the CLI passes through from the user's shell. */
+  env: Record<string, string | undefined>;
+}
+
+function urnOf(kind: string, name: string): string {
+  const [module, type] = kind.split(":");
+  return `urn:pulumi:test::didroute::pulumi-nodejs:dynamic/${module}:${type}::${name}`;
+}
+
+export class Engine {
+  readonly state = new Map<string, StateEntry>();
+
+  constructor(private readonly options: EngineOptions) {}
+
+  private async phase(body: (host: Host, result: PhaseResult) => Promise<void>): Promise<PhaseResult> {
+    const host = await startHost(this.options.cwd, this.options.env);
+    const result: PhaseResult = { steps: [], failures: [], log: "" };
+    try {
+      const request = new host.proto.provider.ConfigureRequest();
+      request.setArgs(host.proto.Struct.fromJavaScript(this.options.config));
+      await host.rpc("configure", request);
+      await body(host, result);
+    } finally {
+      await host.close();
+      result.log = host.output();
+    }
+    return result;
+  }
+
+  private provider(kind: string): string {
+    const text = this.options.providers[kind];
+    if (!text) throw new Error(`no captured provider for ${kind}`);
+    return text;
+  }
+
+  /** `pulumi up` (or `pulumi preview` with `dryRun`, which stops after Check and Diff). */
+  up(declared: Declared[], { dryRun = false } = {}): Promise<PhaseResult> {
+    return this.phase(async (host, result) => {
+      const { provider, Struct } = host.proto;
+      const toDelete: { name: string; entry: StateEntry }[] = [];
+      const declaredUrns = new Set<string>();
+      for (const resource of declared) {
+        const urn = urnOf(resource.kind, resource.name);
+        declaredUrns.add(urn);
+        const old = this.state.get(urn);
+        const news = { ...resource.inputs, __provider: this.provider(resource.kind) };
+        const check = new provider.CheckRequest();
+        check.setUrn(urn);
+        check.setOlds(Struct.fromJavaScript(old?.inputs ?? {}));
+        check.setNews(Struct.fromJavaScript(news));
+        let inputs: Record<string, any>;
+        try {
+          const response = await host.rpc("check", check);
+          const failures = response.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() }));
+          if (failures.length > 0) {
+            result.failures.push({ name: resource.name, rpc: "check", message: "check failed", failures });
+            continue;
+          }
+          inputs = response.getInputs().toJavaScript();
+        } catch (error) {
+          result.failures.push({ name: resource.name, rpc: "check", message: (error as any).details });
+          continue;
+        }
+
+        let op: Step["op"] = "create";
+        if (old) {
+          const diff = new provider.DiffRequest();
+          diff.setUrn(urn);
+          diff.setId(old.id);
+          diff.setOlds(Struct.fromJavaScript(old.outputs));
+          diff.setNews(Struct.fromJavaScript(inputs));
+          diff.setOldInputs(Struct.fromJavaScript(old.inputs));
+          const response = await host.rpc("diff", diff);
+          const changes = response.getChanges();
+          if (changes === provider.DiffResponse.DiffChanges.DIFF_NONE) op = "same";
+          else op = response.getReplacesList().length > 0 ? "replace" : "update";
+        }
+        result.steps.push({ op, name: resource.name });
+        if (dryRun || op === "same") continue;
+        try {
+          if (op === "update") {
+            const update = new provider.UpdateRequest();
+            update.setUrn(urn);
+            update.setId(old!.id);
+            update.setOlds(Struct.fromJavaScript(old!.outputs));
+            update.setNews(Struct.fromJavaScript(inputs));
+            const response = await host.rpc("update", update);
+            this.state.set(urn, { ...old!, inputs, outputs: response.getProperties().toJavaScript() });
+          } else {
+            // create, or the create half of a create-before-delete replacement
+            const create = new provider.CreateRequest();
+            create.setUrn(urn);
+            create.setProperties(Struct.fromJavaScript(inputs));
+            const response = await host.rpc("create", create);
+            if (old) toDelete.push({ name: resource.name, entry: old });
+            this.state.set(urn, {
+              urn,
+              kind: resource.kind,
+              id: response.getId(),
+              inputs,
+              outputs: response.getProperties().toJavaScript(),
+            });
+          }
+        } catch (error) {
+          result.failures.push({ name: resource.name, rpc: op, message: (error as any).details });
+        }
+      }
+      if (dryRun) return;
+      for (const [urn, entry] of this.state) {
+        if (!declaredUrns.has(urn)) toDelete.push({ name: urn.split("::").pop()!, entry });
+      }
+      // The engine deletes removed and replaced resources after every create and update.
+      for (const { name, entry } of toDelete) {
+        try {
+          await this.deleteEntry(host, entry);
+          if (this.state.get(entry.urn) === entry) this.state.delete(entry.urn);
+          result.steps.push({ op: "delete", name });
+        } catch (error) {
+          result.failures.push({ name, rpc: "delete", message: (error as any).details });
+        }
+      }
+    });
+  }
+
+  /** `pulumi refresh`: Read with the last outputs and inputs; an empty id drops the resource from state. */
+  refresh(): Promise<PhaseResult> {
+    return this.phase(async (host, result) => {
+      const { provider, Struct } = host.proto;
+      for (const [urn, entry] of this.state) {
+        const name = urn.split("::").pop()!;
+        const read = new provider.ReadRequest();
+        read.setUrn(urn);
+        read.setId(entry.id);
+        read.setProperties(Struct.fromJavaScript(entry.outputs));
+        read.setInputs(Struct.fromJavaScript(entry.inputs));
+        try {
+          const response = await host.rpc("read", read);
+          if (response.getId() === "") {
+            this.state.delete(urn);
+            result.steps.push({ op: "gone", name });
+            continue;
+          }
+          this.state.set(urn, {
+            ...entry,
+            id: response.getId(),
+            outputs: response.getProperties().toJavaScript(),
+            inputs: response.getInputs()?.toJavaScript() ?? entry.inputs,
+          });
+          result.steps.push({ op: "refresh", name });
+        } catch (error) {
+          result.failures.push({ name, rpc: "read", message: (error as any).details });
+        }
+      }
+    });
+  }
+
+  /** `pulumi destroy`. */
+  destroy(): Promise<PhaseResult> {
+    return this.phase(async (host, result) => {
+      for (const [urn, entry] of [...this.state].reverse()) {
+        const name = urn.split("::").pop()!;
+        try {
+          await this.deleteEntry(host, entry);
+          this.state.delete(urn);
+          result.steps.push({ op: "delete", name });
+        } catch (error) {
+          result.failures.push({ name, rpc: "delete", message: (error as any).details });
+        }
+      }
+    });
+  }
+
+  private async deleteEntry(host: Host, entry: StateEntry): Promise<void> {
+    const { provider, Struct } = host.proto;
+    const request = new provider.DeleteRequest();
+    request.setUrn(entry.urn);
+    request.setId(entry.id);
+    request.setProperties(Struct.fromJavaScript(entry.outputs));
+    await host.rpc("delete", request);
+  }
+
+  output(name: string, kind: string): Record<string, any> | undefined {
+    return this.state.get(urnOf(kind, name))?.outputs;
+  }
+}
+
+const exec = promisify(execFile);
+
+/** The `__provider` text of every kind, serialized by a program running in `cwd` (see capture-providers.cjs). */
+export async function captureProviders(cwd: string, secretValue: string): Promise<Record<string, string>> {
+  const { stdout } = await exec(process.execPath, [path.join(__dirname, "capture-providers.cjs")], {
+    cwd,
+    env: { ...process.env, CAPTURE_SECRET: secretValue, DIDWW_API_KEY: secretValue, CARRIERX_TOKEN: secretValue },
+  });
+  const byType = JSON.parse(stdout) as Record<string, string>;
+  const providers: Record<string, string> = {};
+  for (const [type, text] of Object.entries(byType)) {
+    // pulumi-nodejs:dynamic/didww:DidTrunkAssignment -> didww:DidTrunkAssignment
+    providers[type.replace(/^pulumi-nodejs:dynamic\//, "")] = text;
+  }
+  return providers;
+}
