@@ -60,7 +60,7 @@ export async function startHost(cwd: string, env: Record<string, string | undefi
     proto: { provider, Struct },
     rpc: (method, request) =>
       new Promise((resolve, reject) => {
-        client[method](request, (error: unknown, response: unknown) => (error ? reject(error) : resolve(response)));
+        client[method](request, (error: unknown, response: any) => (error ? reject(error) : resolve(response)));
       }),
     output: () => stdout.slice(stdout.indexOf("\n") + 1) + stderr,
     close: async () => {

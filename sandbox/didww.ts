@@ -1,0 +1,1159 @@
+/**
+A stateful local stand-in for the slice of the DIDWW API v3 that DID routing touches: DIDs, Voice IN trunks and
+Voice IN trunk groups.
+
+It answers over real HTTP on 127.0.0.1 so that clients are exercised end to end (headers, media types, JSON:API
+documents, error bodies) without a DIDWW account. Behaviour follows DIDWW's documentation and recorded sandbox
+traffic (see the project's DIDWW reference): `Api-Key` authentication, the `X-DIDWW-API-Version` header and the
+2021-12-15 rename of `trunks`/`trunk_groups`, relationship linkage only for included relationships, and the
+jsonapi-resources error shapes and codes DIDWW emits.
+
+One behaviour DIDWW leaves undocumented is decided here on purpose: a DID PATCH that would leave both a trunk and
+a trunk group set is refused with 422, even when the request names only one side. The sandbox never clears the
+other side on the client's behalf, so a client that works against it also works if the real API is strict.
+
+Only Node built-ins are used, so the sandbox can ship inside the package.
+*/
+
+import { createServer } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
+import { createHash, randomUUID } from "node:crypto";
+import { URL } from "node:url";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Public API
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface DidwwSeed {
+  trunks?: { id: string; name: string }[];
+  /** A trunk listed in several groups ends up in the last one, as a trunk belongs to at most one group. */
+  trunkGroups?: { id: string; name: string; trunkIds?: string[] }[];
+  dids?: { id: string; number: string; trunkId?: string | null; trunkGroupId?: string | null }[];
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path without the query string, e.g. `/v3/dids/123`. */
+  path: string;
+  query: Record<string, string>;
+  /** Header names lower-cased, values as sent (repeated headers joined with `, `). */
+  headers: Record<string, string | undefined>;
+  /** The parsed JSON body, or undefined when there was no body or it was not valid JSON. */
+  body: unknown;
+}
+
+export interface DidwwSandboxOptions {
+  /** The API key every request must send in `Api-Key`; when omitted any non-empty key is accepted. */
+  apiKey?: string;
+  seed?: DidwwSeed;
+}
+
+export interface DidRouting {
+  id: string;
+  number: string;
+  trunkId: string | null;
+  trunkGroupId: string | null;
+}
+
+export interface DidwwSandbox {
+  /** Base URL including /v3, e.g. http://127.0.0.1:54321/v3 (valid after listen). */
+  readonly url: string;
+  /** Binds 127.0.0.1; port 0 (the default) picks a free port. Resolves to `url`. */
+  listen(port?: number): Promise<string>;
+  close(): Promise<void>;
+  /** Every request received, in order (for tests asserting the exact wire traffic). */
+  readonly requests: RecordedRequest[];
+  /** Direct access to state, to simulate hand changes ("drift") and to assert results. */
+  did(id: string): DidRouting | undefined;
+  setDidRouting(id: string, routing: { trunkId?: string | null; trunkGroupId?: string | null }): void;
+  removeDid(id: string): void;
+  /** Trunk ids currently in the group, in membership order; undefined for an unknown group. */
+  trunkGroupMembers(groupId: string): string[] | undefined;
+  setTrunkGroupMembers(groupId: string, trunkIds: string[]): void;
+}
+
+export function createDidwwSandbox(options: DidwwSandboxOptions = {}): DidwwSandbox {
+  return new DidwwSandboxServer(options.apiKey, SandboxState.fromSeed(options.seed ?? {}));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Constants
+// ---------------------------------------------------------------------------------------------------------------
+
+const JSON_API_MEDIA_TYPE = "application/vnd.api+json";
+/** Served when the client sends no usable version header (DIDWW would use the account's configured version). */
+const LATEST_API_VERSION = "2026-04-16";
+/** First version with the `voice_in_trunks` / `voice_in_trunk_groups` names. */
+const RENAME_VERSION = "2021-12-15";
+/** Requests are tiny JSON documents; anything larger is a client bug, not something to buffer. */
+const MAX_BODY_BYTES = 1024 * 1024;
+/** Fixed timestamps keep documents deterministic, so tests can compare whole bodies. */
+const SEEDED_CREATED_AT = "2026-01-05T09:30:00.000Z";
+const DID_EXPIRES_AT = "2026-12-05T09:30:00.000Z";
+/** Seeds carry no trunk configuration; every trunk forwards to this example number (from DIDWW's OpenAPI). */
+const PLACEHOLDER_PSTN_DESTINATION = "442037691880";
+/** DIDWW refuses larger per-DID capacity limits (recorded 422 in the Ruby SDK fixtures). */
+const MAX_CAPACITY_LIMIT = 32767;
+
+// ---------------------------------------------------------------------------------------------------------------
+// API versions and the 2021-12-15 rename
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+Names that changed in 2021-12-15. The trunk collection name doubles as its resource type and as the group's
+to-many relationship; the group's to-one relationship name is used both by DIDs and by trunks.
+*/
+interface Naming {
+  readonly trunks: string;
+  readonly trunkGroups: string;
+  readonly trunk: string;
+  readonly trunkGroup: string;
+}
+
+const CURRENT_NAMING: Naming = {
+  trunks: "voice_in_trunks",
+  trunkGroups: "voice_in_trunk_groups",
+  trunk: "voice_in_trunk",
+  trunkGroup: "voice_in_trunk_group",
+};
+
+const LEGACY_NAMING: Naming = {
+  trunks: "trunks",
+  trunkGroups: "trunk_groups",
+  trunk: "trunk",
+  trunkGroup: "trunk_group",
+};
+
+interface ApiVersion {
+  /** Echoed as `meta.api_version`. */
+  readonly served: string;
+  readonly naming: Naming;
+}
+
+/** DIDWW ignores an invalid version header, so only a real calendar date selects a version. */
+function negotiateVersion(header: string | undefined): ApiVersion {
+  const requested = header?.trim();
+  if (requested === undefined || !isCalendarDate(requested)) {
+    return { served: LATEST_API_VERSION, naming: CURRENT_NAMING };
+  }
+  // ISO dates compare correctly as strings.
+  return { served: requested, naming: requested < RENAME_VERSION ? LEGACY_NAMING : CURRENT_NAMING };
+}
+
+function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00.000Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// State
+// ---------------------------------------------------------------------------------------------------------------
+
+interface TrunkRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+}
+
+interface GroupRecord {
+  readonly id: string;
+  name: string;
+  capacityLimit: number | null;
+  externalReferenceId: string | null;
+  readonly createdAt: string;
+  /**
+  Membership, in the order it was assigned. DIDWW stores it as a foreign key on the trunk; keeping it on the
+  group preserves the order clients sent, and `assignTrunks` keeps every trunk in at most one group.
+  */
+  trunkIds: string[];
+}
+
+interface DidRecord {
+  readonly id: string;
+  readonly number: string;
+  trunkId: string | null;
+  trunkGroupId: string | null;
+  description: string | null;
+  capacityLimit: number | null;
+  terminated: boolean;
+  billingCyclesCount: number | null;
+  dedicatedChannelsCount: number;
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+}
+
+class SandboxState {
+  readonly trunks = new Map<string, TrunkRecord>();
+  readonly groups = new Map<string, GroupRecord>();
+  readonly dids = new Map<string, DidRecord>();
+
+  /** Seeds are written by hand in tests, so inconsistencies fail loudly instead of producing a confusing API. */
+  static fromSeed(seed: DidwwSeed): SandboxState {
+    const state = new SandboxState();
+    for (const trunk of seed.trunks ?? []) {
+      assertUnused(state.trunks, trunk.id, "trunk");
+      state.trunks.set(trunk.id, { id: trunk.id, name: trunk.name, createdAt: SEEDED_CREATED_AT });
+    }
+    for (const group of seed.trunkGroups ?? []) {
+      assertUnused(state.groups, group.id, "trunk group");
+      state.groups.set(group.id, {
+        id: group.id,
+        name: group.name,
+        capacityLimit: null,
+        externalReferenceId: null,
+        createdAt: SEEDED_CREATED_AT,
+        trunkIds: [],
+      });
+      state.assignTrunks(group.id, group.trunkIds ?? []);
+    }
+    for (const did of seed.dids ?? []) {
+      assertUnused(state.dids, did.id, "DID");
+      state.dids.set(did.id, {
+        id: did.id,
+        number: did.number,
+        trunkId: null,
+        trunkGroupId: null,
+        description: null,
+        capacityLimit: null,
+        terminated: false,
+        billingCyclesCount: null,
+        dedicatedChannelsCount: 0,
+        createdAt: SEEDED_CREATED_AT,
+        expiresAt: DID_EXPIRES_AT,
+      });
+      state.routeDid(did.id, { trunkId: did.trunkId ?? null, trunkGroupId: did.trunkGroupId ?? null });
+    }
+    return state;
+  }
+
+  groupOfTrunk(trunkId: string): GroupRecord | undefined {
+    for (const group of this.groups.values()) {
+      if (group.trunkIds.includes(trunkId)) return group;
+    }
+    return undefined;
+  }
+
+  /** Replaces a group's membership; listed trunks leave whatever group they were in. Duplicates count once. */
+  assignTrunks(groupId: string, trunkIds: readonly string[]): void {
+    const group = this.requireGroup(groupId);
+    for (const trunkId of trunkIds) this.requireTrunk(trunkId);
+    const members = [...new Set(trunkIds)];
+    for (const other of this.groups.values()) {
+      other.trunkIds = other.trunkIds.filter((id) => !members.includes(id));
+    }
+    group.trunkIds = members;
+  }
+
+  /** Applies a routing change made outside the API; keys left undefined keep their current value. */
+  routeDid(didId: string, routing: { trunkId?: string | null; trunkGroupId?: string | null }): void {
+    const did = this.requireDid(didId);
+    const trunkId = routing.trunkId === undefined ? did.trunkId : routing.trunkId;
+    const trunkGroupId = routing.trunkGroupId === undefined ? did.trunkGroupId : routing.trunkGroupId;
+    if (trunkId !== null) this.requireTrunk(trunkId);
+    if (trunkGroupId !== null) this.requireGroup(trunkGroupId);
+    if (trunkId !== null && trunkGroupId !== null) {
+      throw new Error(`DID ${didId} cannot be routed to trunk ${trunkId} and trunk group ${trunkGroupId} at once`);
+    }
+    did.trunkId = trunkId;
+    did.trunkGroupId = trunkGroupId;
+  }
+
+  requireDid(id: string): DidRecord {
+    return requireRecord(this.dids, id, "DID");
+  }
+
+  requireTrunk(id: string): TrunkRecord {
+    return requireRecord(this.trunks, id, "trunk");
+  }
+
+  requireGroup(id: string): GroupRecord {
+    return requireRecord(this.groups, id, "trunk group");
+  }
+}
+
+function assertUnused(records: Map<string, unknown>, id: string, what: string): void {
+  if (records.has(id)) throw new Error(`duplicate ${what} id ${id} in the DIDWW sandbox seed`);
+}
+
+function requireRecord<T>(records: Map<string, T>, id: string, what: string): T {
+  const record = records.get(id);
+  if (record === undefined) throw new Error(`unknown ${what} ${id} in the DIDWW sandbox`);
+  return record;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// JSON:API errors
+// ---------------------------------------------------------------------------------------------------------------
+
+interface JsonApiError {
+  title: string;
+  detail: string;
+  code: string;
+  source?: { pointer: string };
+  status: string;
+}
+
+/** Thrown by request handling; the dispatcher turns it into an `{errors:[…]}` document. */
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errors: JsonApiError[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(errors.map((error) => error.detail).join("; "));
+    this.name = "ApiError";
+  }
+}
+
+function apiError(status: number, code: string, title: string, detail: string): ApiError {
+  return new ApiError(status, [{ title, detail, code, status: String(status) }]);
+}
+
+const unauthorized = (): ApiError => apiError(401, "401", "Unauthorized", "missing or invalid api-key");
+
+const routeNotFound = (method: string, path: string): ApiError =>
+  apiError(404, "404", "Route not found", `No route matches [${method}] "${path}"`);
+
+const recordNotFound = (id: string): ApiError =>
+  apiError(404, "404", "Record not found", `The record identified by ${id} could not be found.`);
+
+function methodNotAllowed(method: string, path: string, allowed: readonly string[]): ApiError {
+  const error = apiError(405, "405", "Method not allowed", `${method} is not allowed on ${path}.`);
+  return new ApiError(error.status, error.errors, { allow: allowed.join(", ") });
+}
+
+const notAcceptable = (): ApiError =>
+  apiError(
+    406,
+    "406",
+    "Not acceptable",
+    `All requests must accept '${JSON_API_MEDIA_TYPE}' without media type parameters.`,
+  );
+
+const unsupportedMediaType = (contentType: string | undefined): ApiError =>
+  apiError(
+    415,
+    "415",
+    "Unsupported media type",
+    `All requests that create or update must use the '${JSON_API_MEDIA_TYPE}' Content-Type. ` +
+      `This request specified '${contentType ?? ""}'.`,
+  );
+
+const payloadTooLarge = (): ApiError =>
+  apiError(413, "413", "Payload too large", `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+
+const malformedJson = (reason: string): ApiError =>
+  apiError(400, "400", "Bad request", `The request body is not valid JSON: ${reason}`);
+
+const paramMissing = (name: string): ApiError =>
+  apiError(400, "106", "Param missing", `The required parameter, ${name}, is missing.`);
+
+const paramNotAllowed = (name: string): ApiError =>
+  apiError(400, "105", "Param not allowed", `${name} is not allowed.`);
+
+const invalidDataFormat = (): ApiError => apiError(400, "122", "Invalid data format", "Data must be a hash.");
+
+const invalidResource = (type: string): ApiError =>
+  apiError(400, "101", "Invalid resource", `${type} is not a valid resource.`);
+
+const keyNotInUrl = (id: string): ApiError =>
+  apiError(400, "110", "Key is not included in URL", `The URL does not support the key ${id}`);
+
+const invalidFieldValue = (name: string, value: unknown): ApiError =>
+  apiError(400, "103", "Invalid field value", `${JSON.stringify(value)} is not a valid value for ${name}.`);
+
+const invalidLinksObject = (): ApiError =>
+  apiError(400, "115", "Invalid Links Object", "Data is not a valid Links Object.");
+
+const typeMismatch = (type: string): ApiError =>
+  apiError(400, "116", "Type Mismatch", `${type} is not a valid type for this operation.`);
+
+const invalidInclude = (name: string, type: string): ApiError =>
+  apiError(400, "112", "Invalid field", `${name} is not a valid includable relationship of ${type}`);
+
+/** DIDWW reports bad references with attribute-style pointers, even for relationships (`…/voice_in_trunk_id`). */
+function validationError(attribute: string, message: string, pointerField: string = attribute): JsonApiError {
+  return {
+    title: message,
+    detail: `${attribute} - ${message}`,
+    code: "100",
+    source: { pointer: `/data/attributes/${pointerField}` },
+    status: "422",
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Resources and their relationships
+// ---------------------------------------------------------------------------------------------------------------
+
+type Kind = "dids" | "trunks" | "groups";
+
+interface RequestContext {
+  readonly state: SandboxState;
+  readonly version: ApiVersion;
+  readonly baseUrl: string;
+}
+
+/** A relationship as DIDWW names it; which records it points to is resolved by `relatedIds`. */
+interface RelationshipDef {
+  readonly name: string;
+  /** JSON:API type of the related resources. */
+  readonly type: string;
+  readonly toMany: boolean;
+  /** The related kind when the sandbox models it; relationships it only names are always empty. */
+  readonly target?: Kind;
+}
+
+/** Relationships the sandbox names (so links and includes look real) but never populates. */
+const unmodelled = (name: string, type: string): RelationshipDef => ({ name, type, toMany: false });
+
+function typeOf(kind: Kind, naming: Naming): string {
+  if (kind === "dids") return "dids";
+  return kind === "trunks" ? naming.trunks : naming.trunkGroups;
+}
+
+function recordExists(state: SandboxState, kind: Kind, id: string): boolean {
+  if (kind === "dids") return state.dids.has(id);
+  return kind === "trunks" ? state.trunks.has(id) : state.groups.has(id);
+}
+
+/** Relationships in the order DIDWW's OpenAPI lists them. */
+function relationshipDefs(kind: Kind, naming: Naming): RelationshipDef[] {
+  const trunk: RelationshipDef = { name: naming.trunk, type: naming.trunks, toMany: false, target: "trunks" };
+  const trunkGroup: RelationshipDef = {
+    name: naming.trunkGroup,
+    type: naming.trunkGroups,
+    toMany: false,
+    target: "groups",
+  };
+  switch (kind) {
+    case "dids":
+      return [
+        unmodelled("did_group", "did_groups"),
+        unmodelled("order", "orders"),
+        unmodelled("capacity_pool", "capacity_pools"),
+        unmodelled("shared_capacity_group", "shared_capacity_groups"),
+        unmodelled("address_verification", "address_verifications"),
+        trunk,
+        trunkGroup,
+        unmodelled("emergency_calling_service", "emergency_calling_services"),
+        unmodelled("emergency_verification", "emergency_verifications"),
+        unmodelled("identity", "identities"),
+      ];
+    case "trunks":
+      return [trunkGroup, unmodelled("pop", "pops")];
+    case "groups":
+      return [{ name: naming.trunks, type: naming.trunks, toMany: true, target: "trunks" }];
+  }
+}
+
+const asList = (id: string | null | undefined): string[] => (id == null ? [] : [id]);
+
+/** Ids a relationship currently points to (at most one for a to-one relationship). */
+function relatedIds(kind: Kind, id: string, relationship: RelationshipDef, state: SandboxState): string[] {
+  if (relationship.target === undefined) return [];
+  if (kind === "dids") {
+    const did = state.requireDid(id);
+    return asList(relationship.target === "trunks" ? did.trunkId : did.trunkGroupId);
+  }
+  if (kind === "trunks") return asList(state.groupOfTrunk(id)?.id);
+  return [...state.requireGroup(id).trunkIds];
+}
+
+function attributesOf(kind: Kind, id: string, state: SandboxState): Record<string, unknown> {
+  switch (kind) {
+    case "dids":
+      return didAttributes(state.requireDid(id));
+    case "trunks":
+      return trunkAttributes(state.requireTrunk(id));
+    case "groups":
+      return groupAttributes(state.requireGroup(id));
+  }
+}
+
+function didAttributes(did: DidRecord): Record<string, unknown> {
+  return {
+    number: did.number,
+    description: did.description,
+    // DIDWW blocks a DID once it is terminated; nothing else blocks a sandbox DID.
+    blocked: did.terminated,
+    awaiting_registration: false,
+    terminated: did.terminated,
+    emergency_enabled: false,
+    capacity_limit: did.capacityLimit,
+    channels_included_count: 0,
+    dedicated_channels_count: did.dedicatedChannelsCount,
+    billing_cycles_count: did.billingCyclesCount,
+    created_at: did.createdAt,
+    expires_at: did.expiresAt,
+  };
+}
+
+/** DIDWW's defaults for a trunk created with only a name and a configuration. */
+function trunkAttributes(trunk: TrunkRecord): Record<string, unknown> {
+  return {
+    name: trunk.name,
+    description: null,
+    external_reference_id: null,
+    priority: 1,
+    weight: 65535,
+    capacity_limit: null,
+    cli_format: "e164",
+    cli_prefix: null,
+    ringing_timeout: null,
+    created_at: trunk.createdAt,
+    configuration: { type: "pstn_configurations", attributes: { dst: PLACEHOLDER_PSTN_DESTINATION } },
+  };
+}
+
+function groupAttributes(group: GroupRecord): Record<string, unknown> {
+  return {
+    name: group.name,
+    capacity_limit: group.capacityLimit,
+    external_reference_id: group.externalReferenceId,
+    created_at: group.createdAt,
+  };
+}
+
+interface ResourceIdentifier {
+  type: string;
+  id: string;
+}
+
+interface RelationshipObject {
+  links: { self: string; related: string };
+  data?: ResourceIdentifier | ResourceIdentifier[] | null;
+}
+
+interface ResourceObject {
+  id: string;
+  type: string;
+  attributes: Record<string, unknown>;
+  relationships: Record<string, RelationshipObject>;
+  meta?: Record<string, unknown>;
+}
+
+/** `withLinkage` names the relationships whose `data` is rendered: DIDWW only returns linkage for included ones. */
+function renderResource(kind: Kind, id: string, withLinkage: ReadonlySet<string>, ctx: RequestContext): ResourceObject {
+  const type = typeOf(kind, ctx.version.naming);
+  const resourceUrl = `${ctx.baseUrl}/${type}/${encodeURIComponent(id)}`;
+  const relationships: Record<string, RelationshipObject> = {};
+  for (const relationship of relationshipDefs(kind, ctx.version.naming)) {
+    const rendered: RelationshipObject = {
+      links: {
+        self: `${resourceUrl}/relationships/${relationship.name}`,
+        related: `${resourceUrl}/${relationship.name}`,
+      },
+    };
+    if (withLinkage.has(relationship.name)) {
+      rendered.data = linkage(relationship, relatedIds(kind, id, relationship, ctx.state));
+    }
+    relationships[relationship.name] = rendered;
+  }
+  const resource: ResourceObject = { id, type, attributes: attributesOf(kind, id, ctx.state), relationships };
+  if (kind === "groups") resource.meta = { trunks_count: ctx.state.requireGroup(id).trunkIds.length };
+  return resource;
+}
+
+function linkage(relationship: RelationshipDef, ids: string[]): ResourceIdentifier | ResourceIdentifier[] | null {
+  const identifiers = ids.map((id) => ({ type: relationship.type, id }));
+  return relationship.toMany ? identifiers : (identifiers[0] ?? null);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// include= handling
+// ---------------------------------------------------------------------------------------------------------------
+
+/** `include=a.b,c` as a tree: a → {b}, c → {}. */
+type IncludeTree = Map<string, IncludeTree>;
+
+function parseInclude(param: string | undefined): IncludeTree {
+  const tree: IncludeTree = new Map();
+  for (const path of (param ?? "").split(",")) {
+    let node = tree;
+    for (const segment of path.trim().split(".").filter((name) => name !== "")) {
+      const child = node.get(segment) ?? new Map<string, IncludeTree>();
+      node.set(segment, child);
+      node = child;
+    }
+  }
+  return tree;
+}
+
+/**
+Rejects names that are not relationships of the resource, level by level. Only relationships between DIDs,
+trunks and groups can be followed further, because the sandbox knows nothing about the other resources.
+*/
+function validateInclude(tree: IncludeTree, kind: Kind, naming: Naming): void {
+  const relationships = relationshipDefs(kind, naming);
+  for (const [name, children] of tree) {
+    const relationship = relationships.find((candidate) => candidate.name === name);
+    if (relationship === undefined) throw invalidInclude(name, typeOf(kind, naming));
+    const [firstChild] = children.keys();
+    if (firstChild === undefined) continue;
+    if (relationship.target === undefined) throw invalidInclude(firstChild, relationship.type);
+    validateInclude(children, relationship.target, naming);
+  }
+}
+
+interface IncludedEntry {
+  readonly kind: Kind;
+  readonly id: string;
+  /** Relationships of this included resource that a nested include path goes through, so they carry linkage. */
+  readonly withLinkage: Set<string>;
+}
+
+function collectIncluded(
+  kind: Kind,
+  id: string,
+  tree: IncludeTree,
+  ctx: RequestContext,
+  out: Map<string, IncludedEntry>,
+): void {
+  for (const relationship of relationshipDefs(kind, ctx.version.naming)) {
+    const children = tree.get(relationship.name);
+    const target = relationship.target;
+    if (children === undefined || target === undefined) continue;
+    for (const relatedId of relatedIds(kind, id, relationship, ctx.state)) {
+      const key = `${target}/${relatedId}`;
+      const entry = out.get(key) ?? { kind: target, id: relatedId, withLinkage: new Set<string>() };
+      out.set(key, entry);
+      for (const name of children.keys()) entry.withLinkage.add(name);
+      collectIncluded(target, relatedId, children, ctx, out);
+    }
+  }
+}
+
+function resourceDocument(kind: Kind, id: string, includeParam: string | undefined, ctx: RequestContext): object {
+  const tree = parseInclude(includeParam);
+  validateInclude(tree, kind, ctx.version.naming);
+  const data = renderResource(kind, id, new Set(tree.keys()), ctx);
+  const meta = { api_version: ctx.version.served };
+  if (tree.size === 0) return { data, meta };
+  const entries = new Map<string, IncludedEntry>();
+  collectIncluded(kind, id, tree, ctx, entries);
+  // JSON:API forbids repeating the primary resource in `included` (e.g. include=voice_in_trunks.voice_in_trunk_group).
+  entries.delete(`${kind}/${id}`);
+  const included = [...entries.values()].map((entry) => renderResource(entry.kind, entry.id, entry.withLinkage, ctx));
+  return { data, included, meta };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Request bodies
+// ---------------------------------------------------------------------------------------------------------------
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const RESOURCE_OBJECT_KEYS = ["type", "id", "attributes", "relationships", "links", "meta"];
+
+interface UpdateRequest {
+  readonly attributes: JsonObject;
+  readonly relationships: JsonObject;
+}
+
+/** Checks the `data` envelope of a PATCH the way jsonapi-resources does, and returns its members. */
+function readUpdateRequest(body: unknown, expectedType: string, urlId: string): UpdateRequest {
+  if (!isObject(body) || !("data" in body)) throw paramMissing("data");
+  const data = body["data"];
+  if (!isObject(data)) throw invalidDataFormat();
+  for (const key of Object.keys(data)) {
+    if (!RESOURCE_OBJECT_KEYS.includes(key)) throw paramNotAllowed(key);
+  }
+  const { type, id } = data;
+  if (type === undefined || type === null) throw paramMissing("type");
+  if (type !== expectedType) throw invalidResource(String(type));
+  if (id === undefined || id === null) throw paramMissing("id");
+  if (id !== urlId) throw keyNotInUrl(String(id));
+  return { attributes: optionalObject(data["attributes"]), relationships: optionalObject(data["relationships"]) };
+}
+
+function optionalObject(value: unknown): JsonObject {
+  if (value === undefined) return {};
+  if (!isObject(value)) throw invalidDataFormat();
+  return value;
+}
+
+type FieldType = "string" | "nullableString" | "integer" | "nullableInteger" | "boolean";
+
+function matchesFieldType(value: unknown, fieldType: FieldType): boolean {
+  if (value === null) return fieldType === "nullableString" || fieldType === "nullableInteger";
+  if (fieldType === "boolean") return typeof value === "boolean";
+  if (fieldType === "string" || fieldType === "nullableString") return typeof value === "string";
+  return Number.isInteger(value);
+}
+
+/** Returns the attributes after checking that each one is writable and of the right JSON type. */
+function readAttributes(attributes: JsonObject, writable: Readonly<Record<string, FieldType>>): JsonObject {
+  for (const [name, value] of Object.entries(attributes)) {
+    const fieldType = writable[name];
+    if (fieldType === undefined) throw paramNotAllowed(name);
+    if (!matchesFieldType(value, fieldType)) throw invalidFieldValue(name, value);
+  }
+  return attributes;
+}
+
+function readIdentifier(value: unknown, expectedType: string): string {
+  if (!isObject(value) || typeof value["type"] !== "string" || typeof value["id"] !== "string") {
+    throw invalidLinksObject();
+  }
+  if (value["type"] !== expectedType) throw typeMismatch(value["type"]);
+  return value["id"];
+}
+
+/** `{data: {type, id}}` → id, `{data: null}` → null. */
+function readToOne(relationship: unknown, expectedType: string): string | null {
+  if (!isObject(relationship) || !("data" in relationship)) throw invalidLinksObject();
+  const data = relationship["data"];
+  return data === null ? null : readIdentifier(data, expectedType);
+}
+
+/** `{data: [{type, id}, …]}` → ids. */
+function readToMany(relationship: unknown, expectedType: string): string[] {
+  if (!isObject(relationship) || !Array.isArray(relationship["data"])) throw invalidLinksObject();
+  return relationship["data"].map((item: unknown) => readIdentifier(item, expectedType));
+}
+
+function throwIfInvalid(errors: JsonApiError[]): void {
+  if (errors.length > 0) throw new ApiError(422, errors);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// PATCH /v3/dids/{id}
+// ---------------------------------------------------------------------------------------------------------------
+
+const DID_WRITABLE_ATTRIBUTES: Readonly<Record<string, FieldType>> = {
+  description: "nullableString",
+  capacity_limit: "nullableInteger",
+  terminated: "boolean",
+  billing_cycles_count: "nullableInteger",
+  dedicated_channels_count: "integer",
+};
+
+/** Writable in DIDWW, but the sandbox has no such records: clearing is accepted, any id is invalid. */
+const DID_UNMODELLED_WRITABLE_RELATIONSHIPS: Readonly<Record<string, string>> = {
+  capacity_pool: "capacity_pools",
+  shared_capacity_group: "shared_capacity_groups",
+  address_verification: "address_verifications",
+  emergency_calling_service: "emergency_calling_services",
+};
+
+interface DidRoutingChange {
+  trunkId: string | null;
+  trunkGroupId: string | null;
+}
+
+function patchDid(id: string, body: unknown, includeParam: string | undefined, ctx: RequestContext): object {
+  const did = ctx.state.dids.get(id);
+  if (did === undefined) throw recordNotFound(id);
+  const request = readUpdateRequest(body, "dids", id);
+  const attributes = readAttributes(request.attributes, DID_WRITABLE_ATTRIBUTES);
+  const errors: JsonApiError[] = [];
+  const routing = readDidRouting(did, request.relationships, ctx, errors);
+  errors.push(...didAttributeErrors(attributes));
+  throwIfInvalid(errors);
+  checkRoutingExclusive(routing, ctx.version.naming);
+  // Validation is complete: apply everything at once, so a rejected PATCH changes nothing.
+  did.trunkId = routing.trunkId;
+  did.trunkGroupId = routing.trunkGroupId;
+  applyDidAttributes(did, attributes);
+  return resourceDocument("dids", id, includeParam, ctx);
+}
+
+/** The routing the DID would have after the PATCH; relationships not sent keep their current value. */
+function readDidRouting(
+  did: DidRecord,
+  relationships: JsonObject,
+  ctx: RequestContext,
+  errors: JsonApiError[],
+): DidRoutingChange {
+  const { state } = ctx;
+  const naming = ctx.version.naming;
+  const routing: DidRoutingChange = { trunkId: did.trunkId, trunkGroupId: did.trunkGroupId };
+  for (const [name, relationship] of Object.entries(relationships)) {
+    if (name === naming.trunk) {
+      const trunkId = readToOne(relationship, naming.trunks);
+      if (trunkId !== null && !state.trunks.has(trunkId)) errors.push(invalidReference(name));
+      routing.trunkId = trunkId;
+    } else if (name === naming.trunkGroup) {
+      const groupId = readToOne(relationship, naming.trunkGroups);
+      if (groupId !== null && !state.groups.has(groupId)) errors.push(invalidReference(name));
+      routing.trunkGroupId = groupId;
+    } else {
+      const type = DID_UNMODELLED_WRITABLE_RELATIONSHIPS[name];
+      if (type === undefined) throw paramNotAllowed(name);
+      if (readToOne(relationship, type) !== null) errors.push(invalidReference(name));
+    }
+  }
+  return routing;
+}
+
+const invalidReference = (relationship: string): JsonApiError =>
+  validationError(relationship, "is invalid", `${relationship}_id`);
+
+/**
+DIDWW documents "a trunk or a trunk group, never both" but not what happens when a PATCH sets one while the other
+is set. The sandbox refuses rather than auto-clearing, so clients must null the other side explicitly.
+*/
+function checkRoutingExclusive(routing: DidRoutingChange, naming: Naming): void {
+  if (routing.trunkId === null || routing.trunkGroupId === null) return;
+  const message = `cannot be set together with ${naming.trunkGroup}`;
+  throwIfInvalid([validationError(naming.trunk, message, `${naming.trunk}_id`)]);
+}
+
+function didAttributeErrors(attributes: JsonObject): JsonApiError[] {
+  const limit = attributes["capacity_limit"];
+  if (typeof limit === "number" && limit > MAX_CAPACITY_LIMIT) {
+    return [validationError("capacity_limit", `must be less than or equal to ${MAX_CAPACITY_LIMIT}`)];
+  }
+  return [];
+}
+
+/** Types were checked by `readAttributes`; the casts only restate them. */
+function applyDidAttributes(did: DidRecord, attributes: JsonObject): void {
+  if ("description" in attributes) did.description = attributes["description"] as string | null;
+  if ("capacity_limit" in attributes) did.capacityLimit = attributes["capacity_limit"] as number | null;
+  if ("terminated" in attributes) did.terminated = attributes["terminated"] as boolean;
+  if ("billing_cycles_count" in attributes) {
+    did.billingCyclesCount = attributes["billing_cycles_count"] as number | null;
+  }
+  if ("dedicated_channels_count" in attributes) {
+    did.dedicatedChannelsCount = attributes["dedicated_channels_count"] as number;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// PATCH /v3/voice_in_trunk_groups/{id}
+// ---------------------------------------------------------------------------------------------------------------
+
+const GROUP_WRITABLE_ATTRIBUTES: Readonly<Record<string, FieldType>> = {
+  name: "string",
+  capacity_limit: "nullableInteger",
+  external_reference_id: "nullableString",
+};
+
+const MAX_EXTERNAL_REFERENCE_ID_LENGTH = 100;
+
+function patchGroup(id: string, body: unknown, includeParam: string | undefined, ctx: RequestContext): object {
+  const group = ctx.state.groups.get(id);
+  if (group === undefined) throw recordNotFound(id);
+  const naming = ctx.version.naming;
+  const request = readUpdateRequest(body, naming.trunkGroups, id);
+  const attributes = readAttributes(request.attributes, GROUP_WRITABLE_ATTRIBUTES);
+  const members = readGroupMembers(request.relationships, naming);
+  const errors = groupAttributeErrors(group, attributes, ctx.state);
+  if (members !== undefined && members.some((trunkId) => !ctx.state.trunks.has(trunkId))) {
+    errors.push(validationError("trunk_ids", "are invalid"));
+  }
+  throwIfInvalid(errors);
+  if (members !== undefined) ctx.state.assignTrunks(id, members);
+  applyGroupAttributes(group, attributes);
+  return resourceDocument("groups", id, includeParam, ctx);
+}
+
+/** The new membership, or undefined when the PATCH does not touch it. */
+function readGroupMembers(relationships: JsonObject, naming: Naming): string[] | undefined {
+  let members: string[] | undefined;
+  for (const [name, relationship] of Object.entries(relationships)) {
+    if (name !== naming.trunks) throw paramNotAllowed(name);
+    members = readToMany(relationship, naming.trunks);
+  }
+  return members;
+}
+
+function groupAttributeErrors(group: GroupRecord, attributes: JsonObject, state: SandboxState): JsonApiError[] {
+  const errors: JsonApiError[] = [];
+  const name = attributes["name"];
+  if (typeof name === "string") {
+    if (name.trim() === "") errors.push(validationError("name", "can't be blank"));
+    const taken = [...state.groups.values()].some((other) => other.id !== group.id && other.name === name);
+    if (taken) errors.push(validationError("name", "has already been taken"));
+  }
+  const reference = attributes["external_reference_id"];
+  if (typeof reference === "string" && reference.length > MAX_EXTERNAL_REFERENCE_ID_LENGTH) {
+    const message = `is too long (maximum is ${MAX_EXTERNAL_REFERENCE_ID_LENGTH} characters)`;
+    errors.push(validationError("external_reference_id", message));
+  }
+  return errors;
+}
+
+function applyGroupAttributes(group: GroupRecord, attributes: JsonObject): void {
+  if ("name" in attributes) group.name = attributes["name"] as string;
+  if ("capacity_limit" in attributes) group.capacityLimit = attributes["capacity_limit"] as number | null;
+  if ("external_reference_id" in attributes) {
+    group.externalReferenceId = attributes["external_reference_id"] as string | null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Routing
+// ---------------------------------------------------------------------------------------------------------------
+
+/** What a handler needs from the request, once headers, route and body have been checked. */
+interface HandlerInput {
+  readonly include: string | undefined;
+  readonly body: unknown;
+}
+
+type Handler = (id: string, input: HandlerInput, ctx: RequestContext) => object;
+
+const getHandler =
+  (kind: Kind): Handler =>
+  (id, input, ctx) => {
+    if (!recordExists(ctx.state, kind, id)) throw recordNotFound(id);
+    return resourceDocument(kind, id, input.include, ctx);
+  };
+
+const patchDidHandler: Handler = (id, input, ctx) => patchDid(id, input.body, input.include, ctx);
+const patchGroupHandler: Handler = (id, input, ctx) => patchGroup(id, input.body, input.include, ctx);
+
+/** DIDWW accepts PUT as an alias of PATCH. Trunks are read-only here: the sandbox manages routing, not trunks. */
+const HANDLERS: Readonly<Record<Kind, Readonly<Record<string, Handler>>>> = {
+  dids: { GET: getHandler("dids"), PATCH: patchDidHandler, PUT: patchDidHandler },
+  trunks: { GET: getHandler("trunks") },
+  groups: { GET: getHandler("groups"), PATCH: patchGroupHandler, PUT: patchGroupHandler },
+};
+
+const BODY_METHODS = new Set(["POST", "PATCH", "PUT"]);
+
+/** Only `/v3/{collection}/{id}` of the generation the request's version selects; the other generation's paths 404. */
+function resolveRoute(method: string, path: string, naming: Naming): { kind: Kind; id: string; handler: Handler } {
+  const match = /^\/v3\/([^/]+)\/([^/]+)$/.exec(path);
+  const kind = match ? kindOfCollection(match[1] ?? "", naming) : undefined;
+  const id = match ? safeDecode(match[2] ?? "") : undefined;
+  if (kind === undefined || id === undefined) throw routeNotFound(method, path);
+  const handlers = HANDLERS[kind];
+  const handler = handlers[method];
+  if (handler === undefined) throw methodNotAllowed(method, path, Object.keys(handlers));
+  return { kind, id, handler };
+}
+
+function kindOfCollection(segment: string, naming: Naming): Kind | undefined {
+  if (segment === "dids") return "dids";
+  if (segment === naming.trunks) return "trunks";
+  if (segment === naming.trunkGroups) return "groups";
+  return undefined;
+}
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Headers
+// ---------------------------------------------------------------------------------------------------------------
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+function authorize(headers: IncomingHttpHeaders, apiKey: string | undefined): void {
+  const sent = headerValue(headers, "api-key");
+  if (sent === undefined || sent === "" || (apiKey !== undefined && sent !== apiKey)) throw unauthorized();
+}
+
+/** JSON:API: 406 only when every JSON:API entry of Accept carries media-type parameters. */
+function checkAccept(headers: IncomingHttpHeaders): void {
+  const accept = headerValue(headers, "accept");
+  if (accept === undefined) return;
+  const jsonApiEntries = accept
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.toLowerCase().split(";")[0]?.trim() === JSON_API_MEDIA_TYPE);
+  if (jsonApiEntries.length > 0 && jsonApiEntries.every((entry) => entry.includes(";"))) throw notAcceptable();
+}
+
+/** JSON:API: the media type must be sent without parameters (not even `charset`), otherwise 415. */
+function checkContentType(headers: IncomingHttpHeaders): void {
+  const contentType = headerValue(headers, "content-type");
+  if (contentType?.trim().toLowerCase() !== JSON_API_MEDIA_TYPE) throw unsupportedMediaType(contentType);
+}
+
+function recordedHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
+  const recorded: Record<string, string | undefined> = {};
+  for (const name of Object.keys(headers)) recorded[name] = headerValue(headers, name);
+  return recorded;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTTP plumbing
+// ---------------------------------------------------------------------------------------------------------------
+
+type RawBody = { readonly kind: "complete"; readonly text: string } | { readonly kind: "tooLarge" };
+
+/** Keeps draining an oversized body (so the client sees the 413 instead of a reset) but stops buffering it. */
+function readBody(request: IncomingMessage): Promise<RawBody> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    request.on("end", () => {
+      if (size > MAX_BODY_BYTES) resolve({ kind: "tooLarge" });
+      else resolve({ kind: "complete", text: Buffer.concat(chunks).toString("utf8") });
+    });
+    request.on("error", reject);
+  });
+}
+
+type ParsedBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
+
+function parseBody(text: string): ParsedBody {
+  if (text.trim() === "") return { ok: false, reason: "the body is empty" };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function queryOf(url: URL): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = value;
+  return query;
+}
+
+function send(
+  response: ServerResponse,
+  status: number,
+  document: object,
+  extraHeaders: Record<string, string> = {},
+): void {
+  const body = JSON.stringify(document);
+  const headers: Record<string, string> = {
+    "content-type": JSON_API_MEDIA_TYPE,
+    "content-length": String(Buffer.byteLength(body)),
+    "x-request-id": randomUUID(),
+    ...extraHeaders,
+  };
+  // DIDWW (Rails) sends a weak ETag digest of the body and revalidation headers on success, no-cache otherwise.
+  if (status === 200) {
+    headers["etag"] = `W/"${createHash("md5").update(body).digest("hex")}"`;
+    headers["cache-control"] = "max-age=0, private, must-revalidate";
+  } else {
+    headers["cache-control"] = "no-cache";
+  }
+  response.writeHead(status, headers);
+  response.end(body);
+}
+
+class DidwwSandboxServer implements DidwwSandbox {
+  readonly requests: RecordedRequest[] = [];
+  private server: Server | undefined;
+  private baseUrl: string | undefined;
+
+  constructor(
+    private readonly apiKey: string | undefined,
+    private readonly state: SandboxState,
+  ) {}
+
+  get url(): string {
+    if (this.baseUrl === undefined) throw new Error("the DIDWW sandbox is not listening; call listen() first");
+    return this.baseUrl;
+  }
+
+  listen(port = 0): Promise<string> {
+    if (this.server !== undefined) return Promise.reject(new Error("the DIDWW sandbox is already listening"));
+    // Captured per server, so requests still in flight while close() runs keep rendering absolute links.
+    let baseUrl = "";
+    const server = createServer((request, response) => {
+      this.handle(request, response, baseUrl).catch((error: unknown) => failInternally(response, error));
+    });
+    return new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", reject);
+        const address = server.address();
+        const boundPort = typeof address === "object" && address !== null ? address.port : port;
+        baseUrl = `http://127.0.0.1:${boundPort}/v3`;
+        this.server = server;
+        this.baseUrl = baseUrl;
+        resolve(baseUrl);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    const server = this.server;
+    if (server === undefined) return Promise.resolve();
+    this.server = undefined;
+    this.baseUrl = undefined;
+    return new Promise((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      // fetch keeps connections alive; without this close() would wait for their idle timeout.
+      server.closeIdleConnections();
+    });
+  }
+
+  did(id: string): DidRouting | undefined {
+    const did = this.state.dids.get(id);
+    return did && { id: did.id, number: did.number, trunkId: did.trunkId, trunkGroupId: did.trunkGroupId };
+  }
+
+  setDidRouting(id: string, routing: { trunkId?: string | null; trunkGroupId?: string | null }): void {
+    this.state.routeDid(id, routing);
+  }
+
+  removeDid(id: string): void {
+    this.state.requireDid(id);
+    this.state.dids.delete(id);
+  }
+
+  trunkGroupMembers(groupId: string): string[] | undefined {
+    const group = this.state.groups.get(groupId);
+    return group && [...group.trunkIds];
+  }
+
+  setTrunkGroupMembers(groupId: string, trunkIds: string[]): void {
+    this.state.assignTrunks(groupId, trunkIds);
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void> {
+    const method = request.method ?? "GET";
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const query = queryOf(url);
+    const raw = await readBody(request);
+    const parsed = raw.kind === "complete" ? parseBody(raw.text) : undefined;
+    const body = parsed?.ok ? parsed.value : undefined;
+    // Recorded before any check, so tests can also assert on requests the sandbox rejects.
+    this.requests.push({ method, path: url.pathname, query, headers: recordedHeaders(request.headers), body });
+    try {
+      authorize(request.headers, this.apiKey);
+      const version = negotiateVersion(headerValue(request.headers, "x-didww-api-version"));
+      const route = resolveRoute(method, url.pathname, version.naming);
+      checkAccept(request.headers);
+      if (BODY_METHODS.has(method)) {
+        checkContentType(request.headers);
+        if (parsed === undefined) throw payloadTooLarge();
+        if (!parsed.ok) throw malformedJson(parsed.reason);
+      }
+      const input: HandlerInput = { include: query["include"], body };
+      send(response, 200, route.handler(route.id, input, { state: this.state, version, baseUrl }));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      send(response, error.status, { errors: error.errors }, error.headers);
+    }
+  }
+}
+
+/** A bug in the sandbox must surface as a 500 the client can see, not as a hung request. */
+function failInternally(response: ServerResponse, error: unknown): void {
+  const detail = error instanceof Error ? error.message : String(error);
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  send(response, 500, { errors: [{ title: "Internal server error", detail, code: "500", status: "500" }] });
+}
+
