@@ -38,6 +38,8 @@ export async function startHost(cwd: string, env: Record<string, string | undefi
     // The launcher runs `node` from PATH: make it this Node (24), as the CLI would find the user's.
     env: { ...env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env["PATH"] ?? ""}` },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: the launcher is `sh`, and the host is its child; closing must end both.
+    detached: true,
   });
   let stdout = "";
   let stderr = "";
@@ -67,7 +69,8 @@ export async function startHost(cwd: string, env: Record<string, string | undefi
       client.close();
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
+        // Signal the group, not just `sh`: killing the launcher alone leaves the node host running.
+        process.kill(-child.pid!, "SIGTERM");
         await exited;
       }
     },
