@@ -7,6 +7,8 @@ export interface ApiErrorItem {
   detail: string;
   /** Where in the request the API found the problem (`source.pointer` at DIDWW, `field` at CarrierX). */
   pointer?: string;
+  /** The object the API says the problem concerns (`reference_sid` at CarrierX; DIDWW has no such field). */
+  reference?: string;
 }
 
 export interface DidrouteErrorDetails {
@@ -38,6 +40,27 @@ export class DidrouteError extends Error {
   get status(): number | undefined {
     return this.details.status;
   }
+}
+
+/** How every client shows an API's error list: `detail (at pointer, reference …)`, joined with "; ". */
+export function listErrors(errors: readonly ApiErrorItem[]): string {
+  return errors
+    .map((e) => {
+      const where = [e.pointer && `at ${e.pointer}`, e.reference && `reference ${e.reference}`].filter(Boolean);
+      return where.length > 0 ? `${e.detail} (${where.join(", ")})` : e.detail;
+    })
+    .join("; ");
+}
+
+/** The details of an error answer; `request` is HttpResponse's `METHOD /path`. */
+export function answerDetails(
+  system: ApiSystem,
+  status: number,
+  request: string,
+  errors: ApiErrorItem[],
+): DidrouteErrorDetails {
+  const [method = "", path = ""] = request.split(" ");
+  return { system, status, method, path, errors };
 }
 
 export function isNotFound(error: unknown): boolean {

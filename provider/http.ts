@@ -92,3 +92,22 @@ function parseBody(text: string): unknown {
     return text;
   }
 }
+
+/**
+One client per distinct settings (endpoint, credential, ...), so operations share got instances, and later a rate
+limiter per credential. The key lives only in this process's memory.
+*/
+export function cachedPerSettings<Settings extends object, Client>(
+  create: (settings: Settings) => Client,
+): (settings: Settings) => Client {
+  const clients = new Map<string, Client>();
+  return (settings) => {
+    const key = JSON.stringify(settings);
+    let client = clients.get(key);
+    if (client === undefined) {
+      client = create(settings);
+      clients.set(key, client);
+    }
+    return client;
+  };
+}

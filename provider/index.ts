@@ -8,6 +8,7 @@ import { DidrouteError } from "./errors";
 import type { ResourceOperations } from "./resource";
 import { didTrunkAssignment } from "./didww/didTrunkAssignment";
 import { trunkGroupMembership } from "./didww/trunkGroupMembership";
+import { didTrunkGroupAssignment } from "./carrierx/didTrunkGroupAssignment";
 
 export { configure } from "./settings";
 export { DidrouteError } from "./errors";
@@ -15,6 +16,7 @@ export { DidrouteError } from "./errors";
 const KINDS: Record<string, ResourceOperations<any, any>> = {
   "didww:DidTrunkAssignment": didTrunkAssignment,
   "didww:TrunkGroupMembership": trunkGroupMembership,
+  "carrierx:DidTrunkGroupAssignment": didTrunkGroupAssignment,
 };
 
 export function resource(kind: string): ResourceOperations<any, any> {

@@ -8,7 +8,8 @@ export interface ResourceOperations<Inputs, Outputs> {
   check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs?: Inputs; failures?: CheckFailure[] }>;
   diff(id: string, olds: Outputs, news: Inputs): Promise<{ changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }>;
   create(inputs: Inputs): Promise<{ id: string; outs: Outputs }>;
-  read(id: string, props: Partial<Outputs>): Promise<{ id?: string; props?: Outputs; inputs?: Inputs }>;
+  /** `inputs` are what exists live; a relationship that is not set is left out, so the next diff shows it. */
+  read(id: string, props: Partial<Outputs>): Promise<{ id?: string; props?: Outputs; inputs?: Partial<Inputs> }>;
   update(id: string, olds: Outputs, news: Inputs): Promise<{ outs: Outputs }>;
   delete(id: string, props: Outputs): Promise<void>;
 }

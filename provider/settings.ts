@@ -110,3 +110,28 @@ export function checkEndpoint(system: ApiSystem, value: string, key: string): st
   }
   return url.href.replace(/\/+$/, "");
 }
+
+export interface CarrierxSettings {
+  token: string;
+  /** Base URL including the `/core/v2` path, without a trailing slash. */
+  endpoint: string;
+}
+
+export const CARRIERX_DEFAULT_ENDPOINT = "https://api.carrierx.com/core/v2";
+
+/** Read at every operation, like `didwwSettings`, so a token rotated in the environment is honoured. */
+export function carrierxSettings(): CarrierxSettings {
+  const token = resolve("carrierx:token", "CARRIERX_TOKEN");
+  if (token === undefined) {
+    throw new DidrouteError(
+      'CarrierX token is not set: run "pulumi config set --secret carrierx:token <token>" or set CARRIERX_TOKEN',
+      { system: "CarrierX" },
+    );
+  }
+  const endpoint = checkEndpoint(
+    "CarrierX",
+    resolve("carrierx:endpoint", "CARRIERX_ENDPOINT") ?? CARRIERX_DEFAULT_ENDPOINT,
+    "carrierx:endpoint",
+  );
+  return { token, endpoint };
+}

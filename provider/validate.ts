@@ -44,20 +44,22 @@ export function unknownProperties(
 /**
 Checks one id input: a UUID, or unknown during preview. Returns the lower-cased id (DIDWW and CarrierX compare ids
 case-insensitively and answer in lower case, so state and diffs stay stable), or undefined after recording a failure.
+`term` is what the API calls its ids in messages: DIDWW says "id", CarrierX "sid".
 */
 export function checkUuid(
   value: unknown,
   property: string,
   what: string,
   failures: CheckFailure[],
+  term: "id" | "sid" = "id",
 ): string | undefined {
   if (isUnknown(value)) return UNKNOWN;
   if (value === undefined || value === null || value === "") {
-    failures.push({ property, reason: `${property} is required: the ${what} id (a UUID)` });
+    failures.push({ property, reason: `${property} is required: the ${what} ${term} (a UUID)` });
     return undefined;
   }
   if (!isUuid(value)) {
-    failures.push({ property, reason: `${property} must be a ${what} id (a UUID), got ${describe(value)}` });
+    failures.push({ property, reason: `${property} must be a ${what} ${term} (a UUID), got ${describe(value)}` });
     return undefined;
   }
   return value.toLowerCase();

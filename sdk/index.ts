@@ -1,2 +1,3 @@
 /** pulumi-didroute: Pulumi resources that keep phone-number routing exactly as declared. */
 export * as didww from "./didww";
+export * as carrierx from "./carrierx";

@@ -14,6 +14,8 @@ const KEY = "mock-secret-key-91b2";
 const DID = "9df99644-f1a5-4a3c-99a4-559d758eb96b";
 const TRUNK = "41b94706-325e-4704-a433-d65105758836";
 const GROUP = "714e8148-0aea-4cb6-8680-bd1d06453418";
+const CX_DID = "e8df62d5-07a3-4189-a67e-87585067c5fe";
+const CX_GROUP = "c7eae0b4-5eda-4964-8998-d514903b4af0";
 
 interface Registered {
   type: string;
@@ -25,11 +27,14 @@ let didroute: any;
 
 beforeAll(() => {
   pulumi.runtime.setConfig("didww:apiKey", KEY);
+  pulumi.runtime.setConfig("carrierx:token", KEY);
   pulumi.runtime.setMocks(
     {
       newResource(args: Registered) {
         registered.push(args);
-        const outputs = args.type.endsWith("Trunk") ? { id: TRUNK } : { ...args.inputs, number: "16091609123456797" };
+        // What each API reports beside the inputs: DIDWW's `number`, CarrierX's `phonenumber`.
+        const reported = args.type.includes("/carrierx:") ? { phonenumber: "15162065574" } : { number: "16091609123456797" };
+        const outputs = args.type.endsWith("Trunk") ? { id: TRUNK } : { ...args.inputs, ...reported };
         return { id: `${args.name}-id`, state: outputs };
       },
       call: () => ({}),
@@ -78,11 +83,29 @@ describe("pulumi-didroute SDK", () => {
     expect(args).toEqual({ didId: DID, trunkGroupId: GROUP });
   });
 
+  it("exposes the carrierx namespace with DidTrunkGroupAssignment under its type token", async () => {
+    const args = { didSid: CX_DID, trunkGroupSid: CX_GROUP };
+    const assignment = new didroute.carrierx.DidTrunkGroupAssignment("cx-route", args);
+    new didroute.carrierx.DidTrunkGroupAssignment("cx-route-2", args);
+    const registeredAs = await registration("cx-route");
+    expect(registeredAs.type).toBe("pulumi-nodejs:dynamic/carrierx:DidTrunkGroupAssignment");
+    expect(registeredAs.inputs).toMatchObject({ didSid: CX_DID, trunkGroupSid: CX_GROUP });
+    expect(await resolved(assignment.phonenumber)).toBe("15162065574");
+    expect(await resolved(assignment.trunkGroupSid)).toBe(CX_GROUP);
+    await registration("cx-route-2");
+    expect(args).toEqual({ didSid: CX_DID, trunkGroupSid: CX_GROUP });
+  });
+
   it("serializes one small provider text per kind, free of the configured key", async () => {
-    const texts = registered.filter((r) => r.type.endsWith("DidTrunkAssignment")).map((r) => r.inputs["__provider"]);
-    expect(new Set(texts).size).toBe(1);
-    expect(texts[0]).not.toContain(KEY);
-    expect(texts[0].length).toBeLessThan(4096);
+    await registration("cx-route-2");
+    for (const kind of ["didww:DidTrunkAssignment", "carrierx:DidTrunkGroupAssignment"]) {
+      const texts = registered.filter((r) => r.type.endsWith(`/${kind}`)).map((r) => r.inputs["__provider"]);
+      expect(texts.length).toBeGreaterThan(1);
+      expect(new Set(texts).size).toBe(1);
+      expect(texts[0]).toContain(`"${kind}"`);
+      expect(texts[0]).not.toContain(KEY);
+      expect(texts[0].length).toBeLessThan(4096);
+    }
   });
 });
 
@@ -101,5 +124,14 @@ describe("upgrades", () => {
       readFileSync(path.join(__dirname, "fixtures/provider-0.1.0-TrunkGroupMembership.js"), "utf8"),
     ).handler();
     expect(await membership.check({}, { trunkGroupId: GROUP, trunkIds: [] })).toEqual({ inputs: { trunkGroupId: GROUP, trunkIds: [] } });
+    const carrierx = requireFromString(
+      readFileSync(path.join(__dirname, "fixtures/provider-0.1.0-DidTrunkGroupAssignment.js"), "utf8"),
+    ).handler();
+    await carrierx.configure({ config: { get: () => undefined } });
+    expect(await carrierx.check({}, { didSid: CX_DID.toUpperCase(), trunkGroupSid: CX_GROUP })).toEqual({
+      inputs: { didSid: CX_DID, trunkGroupSid: CX_GROUP },
+    });
+    const olds = { didSid: CX_DID, trunkGroupSid: CX_GROUP, phonenumber: "15162065574" };
+    expect(await carrierx.diff(CX_DID, olds, { didSid: CX_DID, trunkGroupSid: CX_GROUP })).toEqual({ changes: false });
   });
 });

@@ -1,5 +1,5 @@
-import { DidrouteError, type ApiErrorItem } from "../errors";
-import { createHttpClient, type HttpRequest, type HttpSend } from "../http";
+import { answerDetails, DidrouteError, listErrors, type ApiErrorItem } from "../errors";
+import { cachedPerSettings, createHttpClient, type HttpRequest, type HttpSend } from "../http";
 import { didwwSettings, type DidwwSettings } from "../settings";
 import { namesFor, type DidwwNames } from "./names";
 
@@ -169,9 +169,8 @@ function apiErrors(body: unknown): ApiErrorItem[] {
 
 function errorFromResponse(status: number, body: unknown, request: string, subject: Subject): DidrouteError {
   const errors = apiErrors(body);
-  const [method = "", path = ""] = request.split(" ");
-  const details = { system: "DIDWW" as const, status, method, path, errors };
-  const listed = errors.map((e) => (e.pointer ? `${e.detail} (at ${e.pointer})` : e.detail)).join("; ");
+  const details = answerDetails("DIDWW", status, request, errors);
+  const listed = listErrors(errors);
   switch (status) {
     case 401:
       return new DidrouteError(
@@ -194,16 +193,8 @@ function errorFromResponse(status: number, body: unknown, request: string, subje
   }
 }
 
-/** One client per distinct settings, so got instances (and later a rate limiter per key) are shared by operations. */
-const clients = new Map<string, DidwwClient>();
+const clientFor = cachedPerSettings((settings: DidwwSettings) => new DidwwClient(settings));
 
 export function didwwClient(): DidwwClient {
-  const settings = didwwSettings();
-  const key = JSON.stringify([settings.endpoint, settings.apiVersion, settings.apiKey]);
-  let client = clients.get(key);
-  if (!client) {
-    client = new DidwwClient(settings);
-    clients.set(key, client);
-  }
-  return client;
+  return clientFor(didwwSettings());
 }

@@ -1,0 +1,373 @@
+/**
+A stateful local stand-in for the slice of the CarrierX Core API v2 that DID routing touches: DIDs
+(`/phonenumber/dids/{did_sid}`) and trunk groups (`/trunk_groups/{trunk_group_sid}`).
+
+It answers over real HTTP on 127.0.0.1 so that clients are exercised end to end (headers, JSON bodies, error bodies)
+without a CarrierX account. Behaviour follows the project's CarrierX reference: `Authorization: Bearer` tokens,
+415 for bodies sent without `application/json`, PATCH changing only the fields sent and PUT replacing the whole
+object, DID objects shaped like the documented sample, and errors as `{message, errors: [{field, message,
+reference_sid}]}` (the shape the reference calls plausible; CarrierX has not documented it).
+
+Decided here where CarrierX is silent: a `trunk_group_sid` of a group the partner does not have is refused with 422
+(`reference_sid` naming it), and so is a change of a read-only field or a field a DID does not have.
+
+Only Node built-ins are used, so the sandbox can ship inside the package.
+*/
+
+import { createServer } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
+import { URL } from "node:url";
+import type { RecordedRequest } from "./didww";
+
+export type { RecordedRequest };
+
+// --- Public API ----------------------------------------------------------------------------------------------------
+
+export interface CarrierxSeed {
+  trunkGroups?: { sid: string; name: string }[];
+  dids?: { sid: string; phonenumber: string; trunkGroupSid?: string | null }[];
+}
+
+export interface CarrierxSandboxOptions {
+  /** The token every request must send as `Authorization: Bearer <token>`; when omitted any non-empty one works. */
+  token?: string;
+  seed?: CarrierxSeed;
+}
+
+/** A DID object as CarrierX returns it (reference §3.7). */
+export type CarrierxDid = Record<string, unknown> & {
+  did_sid: string;
+  phonenumber: string;
+  trunk_group_sid: string | null;
+};
+
+export interface CarrierxSandbox {
+  /** Base URL including /core/v2, e.g. http://127.0.0.1:54321/core/v2 (valid after listen). */
+  readonly url: string;
+  /** Binds 127.0.0.1; port 0 (the default) picks a free port. Resolves to `url`. */
+  listen(port?: number): Promise<string>;
+  close(): Promise<void>;
+  /** Every request received, in order, recorded before any check (for tests asserting the exact wire traffic). */
+  readonly requests: RecordedRequest[];
+  /** A copy of the DID object, or undefined for an unknown DID. */
+  did(sid: string): CarrierxDid | undefined;
+  /** A change made outside the API ("drift"); the group must exist. */
+  setDidTrunkGroup(sid: string, trunkGroupSid: string | null): void;
+  /** The DID leaves the partner's account (released): it answers 404 from then on. */
+  removeDid(sid: string): void;
+}
+
+export function createCarrierxSandbox(options: CarrierxSandboxOptions = {}): CarrierxSandbox {
+  return new CarrierxSandboxServer(options.token, seedState(options.seed ?? {}));
+}
+
+// --- State ---------------------------------------------------------------------------------------------------------
+
+const PARTNER_SID = "e00430c3-a7d0-4666-ab5c-f7202448382f";
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Fields a DID update may change (reference §3.2, "Writable on PATCH/PUT (expected)"), with PUT's reset values. */
+const WRITABLE_DID_FIELDS: Readonly<Record<string, unknown>> = {
+  attributes: {}, callback_url: null, did_group_sid: null, name: "N/A", string_key_1: null, string_key_2: null,
+  transformations: [], trunk_group_sid: null,
+};
+
+interface State {
+  dids: Map<string, CarrierxDid>;
+  groups: Map<string, { sid: string; name: string }>;
+}
+
+function seedState(seed: CarrierxSeed): State {
+  const state: State = { dids: new Map(), groups: new Map() };
+  for (const group of seed.trunkGroups ?? []) state.groups.set(group.sid, { ...group });
+  for (const did of seed.dids ?? []) {
+    const group = did.trunkGroupSid ?? null;
+    if (group !== null && !state.groups.has(group)) {
+      throw new Error(`seed DID ${did.sid}: unknown trunk group ${group} in the CarrierX sandbox`);
+    }
+    state.dids.set(did.sid, didObject(did.sid, did.phonenumber, group));
+  }
+  return state;
+}
+
+/**
+Every field of the documented sample. The sandbox models the sid, the number and the trunk group; the number's
+formats are derived plainly, and every other field keeps the sample's (US DID) value.
+*/
+function didObject(sid: string, phonenumber: string, trunkGroupSid: string | null): CarrierxDid {
+  return {
+    active_capabilities: 4, attributes: {}, callback_url: null, campaign_sid: null, capabilities: 7,
+    classification_sid: "17f4d954-d635-4cda-912b-c2a2fa3a6860", country_code: "USA", did_group_sid: null,
+    did_sid: sid, in_country_format: phonenumber, international_format: `+${phonenumber}`, lata: null,
+    locality: "NEW YORK", lrn_sid: null, name: "N/A", ocn: "251F", partner_sid: PARTNER_SID, phonenumber,
+    porting_pin: null, price: "0.6", state: "NY", status: "assigned", string_key_1: null, string_key_2: null,
+    transformations: [], trunk_group_sid: trunkGroupSid,
+  };
+}
+
+/** Defaults from the trunk-group sample (reference §4.4). */
+function groupObject(group: { sid: string; name: string }): Record<string, unknown> {
+  return {
+    acls: [], hard_failure_codes: "408;", hard_failure_cooldown: 120, hard_failure_interval: 60,
+    hard_failure_last_resort: "first", hard_failure_threshold: 3, name: group.name, partner_sid: PARTNER_SID,
+    routing_data: null, routing_type: "failover", sip_options_locations: [], sip_options_threshold: 3,
+    soft_failure_codes: "408;", transformations: [], trunk_group_sid: group.sid,
+  };
+}
+
+// --- Errors, in CarrierX's shape -----------------------------------------------------------------------------------
+
+interface FieldError {
+  field: string;
+  message: string;
+  reference_sid: string | null;
+}
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly errors: FieldError[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+const validation = (errors: FieldError[]): ApiError => new ApiError(422, "object validation error", errors);
+
+// --- Handlers ------------------------------------------------------------------------------------------------------
+
+type Handler = (state: State, sid: string, body: unknown) => object;
+
+function requireDid(state: State, sid: string): CarrierxDid {
+  const did = state.dids.get(sid);
+  if (did === undefined) throw new ApiError(404, "Cannot find item by SID");
+  return did;
+}
+
+/**
+Checks every field of an update body, so a refused update changes nothing. Read-only fields may be sent unchanged
+(a PUT must carry the whole object); changing one, or sending a field a DID does not have, is refused.
+*/
+function changesOf(state: State, did: CarrierxDid, body: unknown): Record<string, unknown> {
+  if (!isObject(body)) throw new ApiError(400, "No JSON object could be decoded");
+  const errors: FieldError[] = [];
+  const refuse = (field: string, message: string, reference_sid: string | null = null) =>
+    errors.push({ field, message, reference_sid });
+  for (const [field, value] of Object.entries(body)) {
+    if (field === "trunk_group_sid") {
+      if (value !== null && typeof value !== "string") refuse(field, "must be a string or null");
+      else if (value !== null && !state.groups.has(value)) refuse(field, "trunk group not found", value);
+    } else if (!(field in did)) {
+      refuse(field, "unknown field");
+    } else if (!(field in WRITABLE_DID_FIELDS) && JSON.stringify(value) !== JSON.stringify(did[field])) {
+      refuse(field, "field is read only");
+    }
+  }
+  if (errors.length > 0) throw validation(errors);
+  return Object.fromEntries(Object.entries(body).filter(([field]) => field in WRITABLE_DID_FIELDS));
+}
+
+const getDid: Handler = (state, sid) => requireDid(state, sid);
+
+/** PATCH: only the fields sent change (nested `attributes` merge, as the reference infers for default PATCH). */
+const patchDid: Handler = (state, sid, body) => {
+  const did = requireDid(state, sid);
+  for (const [field, value] of Object.entries(changesOf(state, did, body))) {
+    const current = did[field];
+    const merge = field === "attributes" && isObject(current) && isObject(value);
+    did[field] = merge ? { ...current, ...value } : value;
+  }
+  return did;
+};
+
+/** PUT: the whole writable object is replaced; a field left out falls back to its default (a route is lost). */
+const putDid: Handler = (state, sid, body) => {
+  const did = requireDid(state, sid);
+  const changes = changesOf(state, did, body);
+  for (const [field, reset] of Object.entries(WRITABLE_DID_FIELDS)) {
+    did[field] = field in changes ? changes[field] : reset;
+  }
+  return did;
+};
+
+const getGroup: Handler = (state, sid) => {
+  const group = state.groups.get(sid);
+  if (group === undefined) throw new ApiError(404, "Cannot find item by SID");
+  return groupObject(group);
+};
+
+const ROUTES: { pattern: RegExp; handlers: Readonly<Record<string, Handler>> }[] = [
+  { pattern: /^\/core\/v2\/phonenumber\/dids\/([^/]+)$/, handlers: { GET: getDid, PATCH: patchDid, PUT: putDid } },
+  { pattern: /^\/core\/v2\/trunk_groups\/([^/]+)$/, handlers: { GET: getGroup } },
+];
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function resolveRoute(method: string, path: string): { sid: string; handler: Handler } {
+  for (const { pattern, handlers } of ROUTES) {
+    const match = pattern.exec(path);
+    if (!match) continue;
+    const handler = handlers[method];
+    const allow = Object.keys(handlers).join(", ");
+    if (handler === undefined) throw new ApiError(405, "Method Not Allowed", [], { allow });
+    try {
+      return { sid: decodeURIComponent(match[1] ?? ""), handler };
+    } catch {
+      break; // a malformed %-escape names no object
+    }
+  }
+  throw new ApiError(404, "Not Found");
+}
+
+// --- HTTP plumbing -------------------------------------------------------------------------------------------------
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+function authorize(headers: IncomingHttpHeaders, token: string | undefined): void {
+  const match = /^Bearer (\S+)$/.exec(headerValue(headers, "authorization") ?? "");
+  if (!match || (token !== undefined && match[1] !== token)) throw new ApiError(401, "Bad credentials");
+}
+
+/** Media-type parameters (`; charset=utf-8`) are accepted; any other type is not. */
+function checkContentType(headers: IncomingHttpHeaders): void {
+  const type = headerValue(headers, "content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json") throw new ApiError(415, "Unsupported media type");
+}
+
+/** The body as text; undefined when it is larger than any request this API takes (drained, not buffered). */
+function readBody(request: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    request.on("end", () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+/** The parsed JSON value, or NO_JSON for an empty, oversized or malformed body. */
+const NO_JSON = Symbol("no JSON");
+function parseJson(text: string | undefined): unknown {
+  try {
+    return text === undefined || text.trim() === "" ? NO_JSON : (JSON.parse(text) as unknown);
+  } catch {
+    return NO_JSON;
+  }
+}
+
+function send(response: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(text)),
+    ...headers,
+  });
+  response.end(text);
+}
+
+class CarrierxSandboxServer implements CarrierxSandbox {
+  readonly requests: RecordedRequest[] = [];
+  private server: Server | undefined;
+  private baseUrl: string | undefined;
+
+  constructor(
+    private readonly token: string | undefined,
+    private readonly state: State,
+  ) {}
+
+  get url(): string {
+    if (this.baseUrl === undefined) throw new Error("the CarrierX sandbox is not listening; call listen() first");
+    return this.baseUrl;
+  }
+
+  listen(port = 0): Promise<string> {
+    if (this.server !== undefined) return Promise.reject(new Error("the CarrierX sandbox is already listening"));
+    const server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        // A bug in the sandbox must surface as a 500 the client can see, not as a hung request.
+        if (response.headersSent) response.destroy();
+        else send(response, 500, { message: error instanceof Error ? error.message : String(error), errors: [] });
+      });
+    });
+    return new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", reject);
+        const address = server.address();
+        const boundPort = typeof address === "object" && address !== null ? address.port : port;
+        this.server = server;
+        this.baseUrl = `http://127.0.0.1:${boundPort}/core/v2`;
+        resolve(this.baseUrl);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    const server = this.server;
+    if (server === undefined) return Promise.resolve();
+    this.server = undefined;
+    this.baseUrl = undefined;
+    return new Promise((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      // Clients keep connections alive; without this close() would wait for their idle timeout.
+      server.closeIdleConnections();
+    });
+  }
+
+  did(sid: string): CarrierxDid | undefined {
+    const did = this.state.dids.get(sid);
+    return did && structuredClone(did);
+  }
+
+  setDidTrunkGroup(sid: string, trunkGroupSid: string | null): void {
+    const did = this.state.dids.get(sid);
+    if (did === undefined) throw new Error(`unknown DID ${sid} in the CarrierX sandbox`);
+    if (trunkGroupSid !== null && !this.state.groups.has(trunkGroupSid)) {
+      throw new Error(`unknown trunk group ${trunkGroupSid} in the CarrierX sandbox`);
+    }
+    did.trunk_group_sid = trunkGroupSid;
+  }
+
+  removeDid(sid: string): void {
+    if (!this.state.dids.delete(sid)) throw new Error(`unknown DID ${sid} in the CarrierX sandbox`);
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const method = request.method ?? "GET";
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const parsed = parseJson(await readBody(request));
+    const body = parsed === NO_JSON ? undefined : parsed;
+    const headers: Record<string, string | undefined> = {};
+    for (const name of Object.keys(request.headers)) headers[name] = headerValue(request.headers, name);
+    // Recorded before any check, so tests can also assert on requests the sandbox rejects.
+    this.requests.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers,
+      body,
+    });
+    try {
+      authorize(request.headers, this.token);
+      const route = resolveRoute(method, url.pathname);
+      if (method === "PATCH" || method === "PUT") {
+        checkContentType(request.headers);
+        if (parsed === NO_JSON) throw new ApiError(400, "No JSON object could be decoded");
+      }
+      send(response, 200, route.handler(this.state, route.sid, body));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      send(response, error.status, { message: error.message, errors: error.errors }, error.headers);
+    }
+  }
+}

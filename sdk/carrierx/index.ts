@@ -1,0 +1,1 @@
+export { DidTrunkGroupAssignment, type DidTrunkGroupAssignmentArgs } from "./didTrunkGroupAssignment";
