@@ -14,8 +14,8 @@ Decided here where CarrierX is silent: a `trunk_group_sid` of a group the partne
 Only Node built-ins are used, so the sandbox can ship inside the package.
 */
 
-import { createServer } from "node:http";
-import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
+import { LoopbackListener } from "./loopback";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { URL } from "node:url";
 import type { RecordedRequest } from "./didww";
 
@@ -277,8 +277,15 @@ function send(response: ServerResponse, status: number, body: object, headers: R
 
 class CarrierxSandboxServer implements CarrierxSandbox {
   readonly requests: RecordedRequest[] = [];
-  private server: Server | undefined;
-  private baseUrl: string | undefined;
+  private readonly listener = new LoopbackListener(
+    "CarrierX",
+    "/core/v2",
+    (request, response) => this.handle(request, response),
+    (response, error) => {
+      if (response.headersSent) response.destroy();
+      else send(response, 500, { message: error instanceof Error ? error.message : String(error), errors: [] });
+    },
+  );
 
   constructor(
     private readonly token: string | undefined,
@@ -286,42 +293,15 @@ class CarrierxSandboxServer implements CarrierxSandbox {
   ) {}
 
   get url(): string {
-    if (this.baseUrl === undefined) throw new Error("the CarrierX sandbox is not listening; call listen() first");
-    return this.baseUrl;
+    return this.listener.url;
   }
 
   listen(port = 0): Promise<string> {
-    if (this.server !== undefined) return Promise.reject(new Error("the CarrierX sandbox is already listening"));
-    const server = createServer((request, response) => {
-      this.handle(request, response).catch((error: unknown) => {
-        // A bug in the sandbox must surface as a 500 the client can see, not as a hung request.
-        if (response.headersSent) response.destroy();
-        else send(response, 500, { message: error instanceof Error ? error.message : String(error), errors: [] });
-      });
-    });
-    return new Promise((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, "127.0.0.1", () => {
-        server.off("error", reject);
-        const address = server.address();
-        const boundPort = typeof address === "object" && address !== null ? address.port : port;
-        this.server = server;
-        this.baseUrl = `http://127.0.0.1:${boundPort}/core/v2`;
-        resolve(this.baseUrl);
-      });
-    });
+    return this.listener.listen(port);
   }
 
   close(): Promise<void> {
-    const server = this.server;
-    if (server === undefined) return Promise.resolve();
-    this.server = undefined;
-    this.baseUrl = undefined;
-    return new Promise((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()));
-      // Clients keep connections alive; without this close() would wait for their idle timeout.
-      server.closeIdleConnections();
-    });
+    return this.listener.close();
   }
 
   did(sid: string): CarrierxDid | undefined {

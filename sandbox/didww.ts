@@ -15,8 +15,8 @@ other side on the client's behalf, so a client that works against it also works 
 Only Node built-ins are used, so the sandbox can ship inside the package.
 */
 
-import { createServer } from "node:http";
-import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
+import { LoopbackListener } from "./loopback";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { createHash, randomUUID } from "node:crypto";
 import { URL } from "node:url";
 
@@ -1050,8 +1050,12 @@ function send(
 
 class DidwwSandboxServer implements DidwwSandbox {
   readonly requests: RecordedRequest[] = [];
-  private server: Server | undefined;
-  private baseUrl: string | undefined;
+  private readonly listener = new LoopbackListener(
+    "DIDWW",
+    "/v3",
+    (request, response, baseUrl) => this.handle(request, response, baseUrl),
+    failInternally,
+  );
 
   constructor(
     private readonly apiKey: string | undefined,
@@ -1059,41 +1063,15 @@ class DidwwSandboxServer implements DidwwSandbox {
   ) {}
 
   get url(): string {
-    if (this.baseUrl === undefined) throw new Error("the DIDWW sandbox is not listening; call listen() first");
-    return this.baseUrl;
+    return this.listener.url;
   }
 
   listen(port = 0): Promise<string> {
-    if (this.server !== undefined) return Promise.reject(new Error("the DIDWW sandbox is already listening"));
-    // Captured per server, so requests still in flight while close() runs keep rendering absolute links.
-    let baseUrl = "";
-    const server = createServer((request, response) => {
-      this.handle(request, response, baseUrl).catch((error: unknown) => failInternally(response, error));
-    });
-    return new Promise((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, "127.0.0.1", () => {
-        server.off("error", reject);
-        const address = server.address();
-        const boundPort = typeof address === "object" && address !== null ? address.port : port;
-        baseUrl = `http://127.0.0.1:${boundPort}/v3`;
-        this.server = server;
-        this.baseUrl = baseUrl;
-        resolve(baseUrl);
-      });
-    });
+    return this.listener.listen(port);
   }
 
   close(): Promise<void> {
-    const server = this.server;
-    if (server === undefined) return Promise.resolve();
-    this.server = undefined;
-    this.baseUrl = undefined;
-    return new Promise((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()));
-      // fetch keeps connections alive; without this close() would wait for their idle timeout.
-      server.closeIdleConnections();
-    });
+    return this.listener.close();
   }
 
   did(id: string): DidRouting | undefined {
