@@ -1,6 +1,6 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createCarrierxSandbox, type CarrierxSandbox } from "../../sandbox/carrierx";
-import { captureProviders, Engine, type Declared } from "./engine";
+import { describe, expect, it } from "vitest";
+import { createCarrierxSandbox } from "../../sandbox/carrierx";
+import { useEngineFixture, type Declared } from "./engine";
 import { secret } from "./host";
 
 /**
@@ -35,36 +35,21 @@ function seed() {
 
 export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promise<string>): void {
   describe(`CarrierX resource through the dynamic-provider host (${mode})`, () => {
-    let cwd: string;
-    let providers: Record<string, string>;
-    let sandbox: CarrierxSandbox;
-
-    beforeAll(async () => {
-      cwd = await projectDir();
-      providers = await captureProviders(cwd, TOKEN);
+    const f = useEngineFixture({
+      projectDir,
+      credential: TOKEN,
+      sandbox: () => createCarrierxSandbox({ token: TOKEN, seed: seed() }),
+      config: (sandbox) => ({ "carrierx:token": secret(TOKEN), "carrierx:endpoint": sandbox.url }),
     });
-    beforeEach(async () => {
-      sandbox = createCarrierxSandbox({ token: TOKEN, seed: seed() });
-      await sandbox.listen(0);
-    });
-    afterEach(() => sandbox.close());
-
-    function engine(overrides: { config?: Record<string, unknown>; env?: Record<string, string | undefined> } = {}) {
-      return new Engine({
-        cwd,
-        providers,
-        config: overrides.config ?? { "carrierx:token": secret(TOKEN), "carrierx:endpoint": sandbox.url },
-        env: overrides.env ?? { HOME: process.env["HOME"] },
-      });
-    }
-    const wire = (from = 0) => sandbox.requests.slice(from).map((r) => `${r.method} ${r.path} ${JSON.stringify(r.body)}`);
+    const engine = f.engine;
+    const wire = (from = 0) => f.sandbox.requests.slice(from).map((r) => `${r.method} ${r.path} ${JSON.stringify(r.body)}`);
     const program = (): Declared[] => [
       { name: "a", kind: KIND, inputs: { didSid: sids.didA, trunkGroupSid: sids.group } },
       { name: "b", kind: KIND, inputs: { didSid: sids.didB, trunkGroupSid: sids.group } },
     ];
 
     it("serializes a small provider without the token", () => {
-      const text = providers[KIND]!;
+      const text = f.providers[KIND]!;
       expect(text).toContain(`"${KIND}"`);
       expect(text).not.toContain(TOKEN);
       expect(text.length).toBeLessThan(4096);
@@ -80,27 +65,27 @@ export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promis
         `PATCH ${DIDS}/${sids.didA} {"trunk_group_sid":"${sids.group}"}`,
         `PATCH ${DIDS}/${sids.didB} {"trunk_group_sid":"${sids.group}"}`,
       ]);
-      for (const request of sandbox.requests) {
+      for (const request of f.sandbox.requests) {
         expect(request.headers).toMatchObject({
           "content-type": "application/json",
           accept: "application/json",
           authorization: `Bearer ${TOKEN}`,
         });
       }
-      expect(sandbox.did(sids.didA)).toMatchObject({ trunk_group_sid: sids.group, name: "N/A" });
+      expect(f.sandbox.did(sids.didA)).toMatchObject({ trunk_group_sid: sids.group, name: "N/A" });
       const { __provider, ...outA } = stack.output("a", KIND)!;
-      expect(__provider).toBe(providers[KIND]);
+      expect(__provider).toBe(f.providers[KIND]);
       expect(outA).toEqual({ didSid: sids.didA, trunkGroupSid: sids.group, phonenumber: "15162065574" });
       expect(stack.state.get(`urn:pulumi:test::didroute::pulumi-nodejs:dynamic/${KIND}::a`)!.id).toBe(sids.didA);
 
-      const before = sandbox.requests.length;
+      const before = f.sandbox.requests.length;
       const refresh = await stack.refresh();
       expect(refresh.failures).toEqual([]);
       expect(wire(before)).toEqual([`GET ${DIDS}/${sids.didA} undefined`, `GET ${DIDS}/${sids.didB} undefined`]);
 
       const again = await stack.up(program());
       expect(again.steps.map((s) => s.op)).toEqual(["same", "same"]);
-      expect(sandbox.requests.length).toBe(before + 2);
+      expect(f.sandbox.requests.length).toBe(before + 2);
 
       const moved = program();
       moved[1] = { name: "b", kind: KIND, inputs: { didSid: sids.didB, trunkGroupSid: sids.group2 } };
@@ -115,17 +100,17 @@ export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promis
         `PATCH ${DIDS}/${sids.didB} {"trunk_group_sid":null}`,
         `PATCH ${DIDS}/${sids.didA} {"trunk_group_sid":null}`,
       ]);
-      expect(sandbox.did(sids.didA)).toMatchObject({ trunk_group_sid: null });
-      expect(sandbox.did(sids.didB)).toMatchObject({ trunk_group_sid: null });
+      expect(f.sandbox.did(sids.didA)).toMatchObject({ trunk_group_sid: null });
+      expect(f.sandbox.did(sids.didB)).toMatchObject({ trunk_group_sid: null });
       expect(stack.state.size).toBe(0);
-      expect(sandbox.requests.filter((r) => r.method !== "GET" && r.method !== "PATCH")).toEqual([]);
+      expect(f.sandbox.requests.filter((r) => r.method !== "GET" && r.method !== "PATCH")).toEqual([]);
     });
 
     it("refresh finds a trunk group changed or cleared by hand and the next up restores the declaration", async () => {
       const stack = engine();
       await stack.up(program());
-      sandbox.setDidTrunkGroup(sids.didA, sids.group3);
-      sandbox.setDidTrunkGroup(sids.didB, null);
+      f.sandbox.setDidTrunkGroup(sids.didA, sids.group3);
+      f.sandbox.setDidTrunkGroup(sids.didB, null);
 
       // Without a refresh the state still says all is well, as Pulumi would.
       expect((await stack.up(program())).steps.map((s) => s.op)).toEqual(["same", "same"]);
@@ -135,20 +120,20 @@ export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promis
       expect(stack.output("b", KIND)).toMatchObject({ trunkGroupSid: null });
       expect((await stack.up(program(), { dryRun: true })).steps.map((s) => s.op)).toEqual(["update", "update"]);
 
-      const before = sandbox.requests.length;
+      const before = f.sandbox.requests.length;
       const restore = await stack.up(program());
       expect(restore.steps.map((s) => s.op)).toEqual(["update", "update"]);
       expect(wire(before)).toEqual([
         `PATCH ${DIDS}/${sids.didA} {"trunk_group_sid":"${sids.group}"}`,
         `PATCH ${DIDS}/${sids.didB} {"trunk_group_sid":"${sids.group}"}`,
       ]);
-      expect(sandbox.did(sids.didB)).toMatchObject({ trunk_group_sid: sids.group });
+      expect(f.sandbox.did(sids.didB)).toMatchObject({ trunk_group_sid: sids.group });
     });
 
     it("a DID that left the account is dropped from state on refresh, and destroy of a gone DID succeeds", async () => {
       const stack = engine();
       await stack.up(program());
-      sandbox.removeDid(sids.didA);
+      f.sandbox.removeDid(sids.didA);
       const refresh = await stack.refresh();
       expect(refresh.failures).toEqual([]);
       expect(refresh.steps).toEqual([
@@ -157,7 +142,7 @@ export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promis
       ]);
       expect(stack.output("a", KIND)).toBeUndefined();
 
-      sandbox.removeDid(sids.didB);
+      f.sandbox.removeDid(sids.didB);
       const destroy = await stack.destroy();
       expect(destroy.failures).toEqual([]);
       expect(stack.state.size).toBe(0);
@@ -167,7 +152,7 @@ export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promis
       const stack = engine();
       await stack.up(program());
       const renamed = program().map((r) => ({ ...r, name: `${r.name}-renamed` }));
-      const before = sandbox.requests.length;
+      const before = f.sandbox.requests.length;
       const up = await stack.up(renamed);
       expect(up.failures).toEqual([]);
       expect(up.steps.map((s) => `${s.op} ${s.name}`)).toEqual(["create a-renamed", "create b-renamed", "delete a", "delete b"]);
@@ -176,13 +161,13 @@ export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promis
         `PATCH ${DIDS}/${sids.didA} {"trunk_group_sid":"${sids.group}"}`,
         `PATCH ${DIDS}/${sids.didB} {"trunk_group_sid":"${sids.group}"}`,
       ]);
-      expect(sandbox.did(sids.didA)).toMatchObject({ trunk_group_sid: sids.group });
+      expect(f.sandbox.did(sids.didA)).toMatchObject({ trunk_group_sid: sids.group });
       expect(up.log).toContain(`DID ${sids.didA} was assigned by another resource in this deployment`);
 
       // In a later deployment, removing the resource does clear: the claim lived only in that process.
       const removed = await stack.up(renamed.slice(1));
       expect(removed.steps.map((s) => `${s.op} ${s.name}`)).toEqual(["same b-renamed", "delete a-renamed"]);
-      expect(sandbox.did(sids.didA)).toMatchObject({ trunk_group_sid: null });
+      expect(f.sandbox.did(sids.didA)).toMatchObject({ trunk_group_sid: null });
     });
 
     it("swapping DIDs between resources with new trunk groups keeps the new assignments", async () => {
@@ -195,14 +180,14 @@ export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promis
       const up = await stack.up(swapped);
       expect(up.failures).toEqual([]);
       expect(up.steps.map((s) => `${s.op} ${s.name}`)).toEqual(["replace a", "replace b", "delete a", "delete b"]);
-      expect(sandbox.did(sids.didA)).toMatchObject({ trunk_group_sid: sids.group3 });
-      expect(sandbox.did(sids.didB)).toMatchObject({ trunk_group_sid: sids.group2 });
+      expect(f.sandbox.did(sids.didA)).toMatchObject({ trunk_group_sid: sids.group3 });
+      expect(f.sandbox.did(sids.didB)).toMatchObject({ trunk_group_sid: sids.group2 });
     });
 
     it("a new didSid replaces: the new DID is assigned, then the old one cleared", async () => {
       const stack = engine();
       await stack.up(program().slice(0, 1));
-      const before = sandbox.requests.length;
+      const before = f.sandbox.requests.length;
       const up = await stack.up([{ name: "a", kind: KIND, inputs: { didSid: sids.didB, trunkGroupSid: sids.group } }]);
       expect(up.steps.map((s) => s.op)).toEqual(["replace", "delete"]);
       expect(wire(before)).toEqual([
@@ -238,7 +223,7 @@ export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promis
       });
       expect(preview.failures).toEqual([]);
       expect(preview.steps.map((s) => s.op)).toEqual(["create"]);
-      expect(sandbox.requests).toEqual([]);
+      expect(f.sandbox.requests).toEqual([]);
     });
 
     it("CarrierX's 422 and 401 reach the user with their meaning, never the token", async () => {
@@ -255,33 +240,33 @@ export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promis
         },
       ]);
       expect(stack.state.size).toBe(0);
-      expect(sandbox.did(sids.didA)).toMatchObject({ trunk_group_sid: sids.group3 });
+      expect(f.sandbox.did(sids.didA)).toMatchObject({ trunk_group_sid: sids.group3 });
 
       const wrongToken = "wrong-token-0123456789";
-      const denied = await engine({ config: { "carrierx:token": secret(wrongToken), "carrierx:endpoint": sandbox.url } }).up(
+      const denied = await engine({ config: { "carrierx:token": secret(wrongToken), "carrierx:endpoint": f.sandbox.url } }).up(
         program().slice(0, 1),
       );
       expect(denied.failures[0]!.message).toBe(
         `CarrierX rejected the token (401 on PATCH ${DIDS}/${sids.didA}): the token is missing or invalid. ` +
           'Set it with "pulumi config set --secret carrierx:token <token>" or CARRIERX_TOKEN.',
       );
-      expect(sandbox.requests.at(-1)!.headers["authorization"]).toBe(`Bearer ${wrongToken}`);
+      expect(f.sandbox.requests.at(-1)!.headers["authorization"]).toBe(`Bearer ${wrongToken}`);
       expect(denied.log).not.toContain(wrongToken);
     });
 
     it("credentials: config wins over the environment, the environment works alone, none gives a clear error", async () => {
       const both = engine({
-        config: { "carrierx:token": secret(TOKEN), "carrierx:endpoint": sandbox.url },
+        config: { "carrierx:token": secret(TOKEN), "carrierx:endpoint": f.sandbox.url },
         env: { CARRIERX_TOKEN: "stale-env-token", CARRIERX_ENDPOINT: "http://127.0.0.1:9/core/v2" },
       });
       expect((await both.up(program().slice(0, 1))).failures).toEqual([]);
-      expect(sandbox.requests.at(-1)!.headers["authorization"]).toBe(`Bearer ${TOKEN}`);
+      expect(f.sandbox.requests.at(-1)!.headers["authorization"]).toBe(`Bearer ${TOKEN}`);
 
-      const envOnly = engine({ config: {}, env: { CARRIERX_TOKEN: TOKEN, CARRIERX_ENDPOINT: sandbox.url } });
+      const envOnly = engine({ config: {}, env: { CARRIERX_TOKEN: TOKEN, CARRIERX_ENDPOINT: f.sandbox.url } });
       expect((await envOnly.up(program().slice(1, 2))).failures).toEqual([]);
-      expect(sandbox.did(sids.didB)).toMatchObject({ trunk_group_sid: sids.group });
+      expect(f.sandbox.did(sids.didB)).toMatchObject({ trunk_group_sid: sids.group });
 
-      const none = engine({ config: { "carrierx:endpoint": sandbox.url }, env: {} });
+      const none = engine({ config: { "carrierx:endpoint": f.sandbox.url }, env: {} });
       const failed = await none.up(program().slice(0, 1));
       expect(failed.failures).toEqual([
         {

@@ -1,6 +1,6 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDidwwSandbox, type DidwwSandbox } from "../../sandbox/didww";
-import { captureProviders, Engine, type Declared } from "./engine";
+import { describe, expect, it } from "vitest";
+import { createDidwwSandbox } from "../../sandbox/didww";
+import { useEngineFixture, type Declared } from "./engine";
 import { secret } from "./host";
 
 /**
@@ -41,29 +41,14 @@ function seed() {
 
 export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<string>): void {
   describe(`DIDWW resources through the dynamic-provider host (${mode})`, () => {
-    let cwd: string;
-    let providers: Record<string, string>;
-    let sandbox: DidwwSandbox;
-
-    beforeAll(async () => {
-      cwd = await projectDir();
-      providers = await captureProviders(cwd, API_KEY);
+    const f = useEngineFixture({
+      projectDir,
+      credential: API_KEY,
+      sandbox: () => createDidwwSandbox({ apiKey: API_KEY, seed: seed() }),
+      config: (sandbox) => ({ "didww:apiKey": secret(API_KEY), "didww:endpoint": sandbox.url }),
     });
-    beforeEach(async () => {
-      sandbox = createDidwwSandbox({ apiKey: API_KEY, seed: seed() });
-      await sandbox.listen(0);
-    });
-    afterEach(() => sandbox.close());
-
-    function engine(overrides: { config?: Record<string, unknown>; env?: Record<string, string | undefined> } = {}) {
-      return new Engine({
-        cwd,
-        providers,
-        config: overrides.config ?? { "didww:apiKey": secret(API_KEY), "didww:endpoint": sandbox.url },
-        env: overrides.env ?? { HOME: process.env["HOME"] },
-      });
-    }
-    const patches = () => sandbox.requests.filter((r) => r.method === "PATCH");
+    const engine = f.engine;
+    const patches = () => f.sandbox.requests.filter((r) => r.method === "PATCH");
     const program = (): Declared[] => [
       { name: "a", kind: DID, inputs: { didId: ids.didA, trunkId: ids.trunk1 } },
       { name: "b", kind: DID, inputs: { didId: ids.didB, trunkGroupId: ids.group } },
@@ -72,7 +57,7 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
 
     it("serializes a small provider without the API key", () => {
       for (const kind of [DID, MEMBERS]) {
-        const text = providers[kind]!;
+        const text = f.providers[kind]!;
         expect(text).toContain(`"${kind}"`);
         expect(text).not.toContain(API_KEY);
         expect(text.length).toBeLessThan(4096);
@@ -99,19 +84,19 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
           },
         },
       });
-      expect(sandbox.did(ids.didA)).toMatchObject({ trunkId: ids.trunk1, trunkGroupId: null });
-      expect(sandbox.did(ids.didB)).toMatchObject({ trunkId: null, trunkGroupId: ids.group });
-      expect(new Set(sandbox.trunkGroupMembers(ids.group))).toEqual(new Set([ids.trunk1, ids.trunk2]));
+      expect(f.sandbox.did(ids.didA)).toMatchObject({ trunkId: ids.trunk1, trunkGroupId: null });
+      expect(f.sandbox.did(ids.didB)).toMatchObject({ trunkId: null, trunkGroupId: ids.group });
+      expect(new Set(f.sandbox.trunkGroupMembers(ids.group))).toEqual(new Set([ids.trunk1, ids.trunk2]));
       const { __provider, ...outA } = stack.output("a", DID)!;
-      expect(__provider).toBe(providers[DID]);
+      expect(__provider).toBe(f.providers[DID]);
       expect(outA).toEqual({ didId: ids.didA, trunkId: ids.trunk1, trunkGroupId: null, number: "16091609123456797" });
       expect(stack.output("b", DID)).toMatchObject({ trunkId: null, trunkGroupId: ids.group, number: "4930123456789" });
       expect(stack.output("g", MEMBERS)).toMatchObject({ trunkGroupId: ids.group, trunkIds: [ids.trunk2, ids.trunk1] });
 
-      const before = sandbox.requests.length;
+      const before = f.sandbox.requests.length;
       const refresh = await stack.refresh();
       expect(refresh.failures).toEqual([]);
-      const reads = sandbox.requests.slice(before);
+      const reads = f.sandbox.requests.slice(before);
       expect(reads.map((r) => `${r.method} ${r.path} ${r.query["include"]}`)).toEqual([
         `GET /v3/dids/${ids.didA} voice_in_trunk,voice_in_trunk_group`,
         `GET /v3/dids/${ids.didB} voice_in_trunk,voice_in_trunk_group`,
@@ -122,14 +107,14 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
 
       const again = await stack.up(program());
       expect(again.steps.map((s) => s.op)).toEqual(["same", "same", "same"]);
-      expect(sandbox.requests.length).toBe(before + 3);
+      expect(f.sandbox.requests.length).toBe(before + 3);
 
       const moved = program();
       moved[0] = { name: "a", kind: DID, inputs: { didId: ids.didA, trunkGroupId: ids.group2 } };
       moved[2] = { name: "g", kind: MEMBERS, inputs: { trunkGroupId: ids.group, trunkIds: [ids.trunk1, ids.trunk2] } };
       const switched = await stack.up(moved);
       expect(switched.steps.map((s) => s.op)).toEqual(["update", "same", "same"]);
-      expect(sandbox.requests.length).toBe(before + 4);
+      expect(f.sandbox.requests.length).toBe(before + 4);
       expect(patches().at(-1)!.body).toEqual({
         data: {
           type: "dids",
@@ -144,9 +129,9 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
 
       const destroy = await stack.destroy();
       expect(destroy.failures).toEqual([]);
-      expect(sandbox.did(ids.didA)).toMatchObject({ trunkId: null, trunkGroupId: null });
-      expect(sandbox.did(ids.didB)).toMatchObject({ trunkId: null, trunkGroupId: null });
-      expect(sandbox.trunkGroupMembers(ids.group)).toEqual([]);
+      expect(f.sandbox.did(ids.didA)).toMatchObject({ trunkId: null, trunkGroupId: null });
+      expect(f.sandbox.did(ids.didB)).toMatchObject({ trunkId: null, trunkGroupId: null });
+      expect(f.sandbox.trunkGroupMembers(ids.group)).toEqual([]);
       expect(patches().at(-3)!.body).toMatchObject({ data: { relationships: { voice_in_trunks: { data: [] } } } });
       expect(stack.state.size).toBe(0);
     });
@@ -154,8 +139,8 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
     it("refresh finds routing changed by hand and the next up restores the declaration", async () => {
       const stack = engine();
       await stack.up(program());
-      sandbox.setDidRouting(ids.didA, { trunkId: ids.trunk3, trunkGroupId: null });
-      sandbox.setTrunkGroupMembers(ids.group, [ids.trunk1]);
+      f.sandbox.setDidRouting(ids.didA, { trunkId: ids.trunk3, trunkGroupId: null });
+      f.sandbox.setTrunkGroupMembers(ids.group, [ids.trunk1]);
 
       // Without a refresh the state still says all is well, as Pulumi would.
       expect((await stack.up(program())).steps.map((s) => s.op)).toEqual(["same", "same", "same"]);
@@ -167,20 +152,20 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
 
       const restore = await stack.up(program());
       expect(restore.steps.map((s) => s.op)).toEqual(["update", "same", "update"]);
-      expect(sandbox.did(ids.didA)).toMatchObject({ trunkId: ids.trunk1, trunkGroupId: null });
-      expect(new Set(sandbox.trunkGroupMembers(ids.group))).toEqual(new Set([ids.trunk1, ids.trunk2]));
+      expect(f.sandbox.did(ids.didA)).toMatchObject({ trunkId: ids.trunk1, trunkGroupId: null });
+      expect(new Set(f.sandbox.trunkGroupMembers(ids.group))).toEqual(new Set([ids.trunk1, ids.trunk2]));
     });
 
     it("a DID that left the account is dropped from state on refresh, and destroy of a gone DID succeeds", async () => {
       const stack = engine();
       await stack.up(program());
-      sandbox.removeDid(ids.didA);
+      f.sandbox.removeDid(ids.didA);
       const refresh = await stack.refresh();
       expect(refresh.failures).toEqual([]);
       expect(refresh.steps).toContainEqual({ op: "gone", name: "a" });
       expect(stack.output("a", DID)).toBeUndefined();
 
-      sandbox.removeDid(ids.didB);
+      f.sandbox.removeDid(ids.didB);
       const destroy = await stack.destroy();
       expect(destroy.failures).toEqual([]);
       expect(stack.state.size).toBe(0);
@@ -200,15 +185,15 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
         "delete b",
         "delete g",
       ]);
-      expect(sandbox.did(ids.didA)).toMatchObject({ trunkId: ids.trunk1, trunkGroupId: null });
-      expect(sandbox.did(ids.didB)).toMatchObject({ trunkId: null, trunkGroupId: ids.group });
-      expect(new Set(sandbox.trunkGroupMembers(ids.group))).toEqual(new Set([ids.trunk1, ids.trunk2]));
+      expect(f.sandbox.did(ids.didA)).toMatchObject({ trunkId: ids.trunk1, trunkGroupId: null });
+      expect(f.sandbox.did(ids.didB)).toMatchObject({ trunkId: null, trunkGroupId: ids.group });
+      expect(new Set(f.sandbox.trunkGroupMembers(ids.group))).toEqual(new Set([ids.trunk1, ids.trunk2]));
       expect(up.log).toContain(`DID ${ids.didA} was routed by another resource in this deployment`);
 
       // In a later deployment, removing the resource does clear: the claim lived only in that process.
       const removed = await stack.up(renamed.slice(1));
       expect(removed.steps.map((s) => `${s.op} ${s.name}`)).toContain("delete a-renamed");
-      expect(sandbox.did(ids.didA)).toMatchObject({ trunkId: null, trunkGroupId: null });
+      expect(f.sandbox.did(ids.didA)).toMatchObject({ trunkId: null, trunkGroupId: null });
     });
 
     it("moving a DID between resources with a new trunk keeps the new routing", async () => {
@@ -221,8 +206,8 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
       const up = await stack.up(moved);
       expect(up.failures).toEqual([]);
       expect(up.steps.map((s) => `${s.op} ${s.name}`)).toEqual(["replace a", "replace b", "delete a", "delete b", "delete g"]);
-      expect(sandbox.did(ids.didA)).toMatchObject({ trunkId: null, trunkGroupId: ids.group2 });
-      expect(sandbox.did(ids.didB)).toMatchObject({ trunkId: ids.trunk2, trunkGroupId: null });
+      expect(f.sandbox.did(ids.didA)).toMatchObject({ trunkId: null, trunkGroupId: ids.group2 });
+      expect(f.sandbox.did(ids.didB)).toMatchObject({ trunkId: ids.trunk2, trunkGroupId: null });
     });
 
     it("a new didId replaces: the new DID is routed, the old one unrouted", async () => {
@@ -230,8 +215,8 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
       await stack.up(program().slice(0, 1));
       const up = await stack.up([{ name: "a", kind: DID, inputs: { didId: ids.didB, trunkId: ids.trunk1 } }]);
       expect(up.steps.map((s) => s.op)).toEqual(["replace", "delete"]);
-      expect(sandbox.did(ids.didB)).toMatchObject({ trunkId: ids.trunk1 });
-      expect(sandbox.did(ids.didA)).toMatchObject({ trunkId: null, trunkGroupId: null });
+      expect(f.sandbox.did(ids.didB)).toMatchObject({ trunkId: ids.trunk1 });
+      expect(f.sandbox.did(ids.didA)).toMatchObject({ trunkId: null, trunkGroupId: null });
       expect(stack.output("a", DID)).toMatchObject({ didId: ids.didB });
     });
 
@@ -247,7 +232,7 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
         { name: "both", rpc: "check", message: "check failed", failures: [expect.objectContaining({ property: "trunkGroupId" })] },
         { name: "dupes", rpc: "check", message: "check failed", failures: [expect.objectContaining({ property: "trunkIds[1]" })] },
       ]);
-      expect(sandbox.requests).toEqual([]);
+      expect(f.sandbox.requests).toEqual([]);
 
       const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
       const preview = await stack.up(
@@ -259,7 +244,7 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
       );
       expect(preview.failures).toEqual([]);
       expect(preview.steps.map((s) => s.op)).toEqual(["create", "create"]);
-      expect(sandbox.requests).toEqual([]);
+      expect(f.sandbox.requests).toEqual([]);
     });
 
     it("DIDWW's refusal reaches the user with its detail and pointer, never the key", async () => {
@@ -273,7 +258,7 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
       );
       expect(stack.state.size).toBe(0);
 
-      const wrongKey = engine({ config: { "didww:apiKey": secret("wrong-key-0123"), "didww:endpoint": sandbox.url } });
+      const wrongKey = engine({ config: { "didww:apiKey": secret("wrong-key-0123"), "didww:endpoint": f.sandbox.url } });
       const denied = await wrongKey.up(program().slice(0, 1));
       expect(denied.failures[0]!.message).toMatch(/^DIDWW rejected the API key \(401 on PATCH \/v3\/dids\/.*missing or invalid/);
       expect(denied.failures[0]!.message).not.toContain("wrong-key-0123");
@@ -282,25 +267,25 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
 
     it("credentials: config wins over the environment, the environment works alone, none gives a clear error", async () => {
       const both = engine({
-        config: { "didww:apiKey": secret(API_KEY), "didww:endpoint": sandbox.url },
+        config: { "didww:apiKey": secret(API_KEY), "didww:endpoint": f.sandbox.url },
         env: { DIDWW_API_KEY: "stale-env-key", DIDWW_ENDPOINT: "http://127.0.0.1:9/v3" },
       });
       expect((await both.up(program().slice(0, 1))).failures).toEqual([]);
-      expect(sandbox.requests.at(-1)!.headers["api-key"]).toBe(API_KEY);
+      expect(f.sandbox.requests.at(-1)!.headers["api-key"]).toBe(API_KEY);
 
-      const envOnly = engine({ config: {}, env: { DIDWW_API_KEY: API_KEY, DIDWW_ENDPOINT: sandbox.url } });
+      const envOnly = engine({ config: {}, env: { DIDWW_API_KEY: API_KEY, DIDWW_ENDPOINT: f.sandbox.url } });
       const up = await envOnly.up(program().slice(1, 2));
       expect(up.failures).toEqual([]);
-      expect(sandbox.did(ids.didB)).toMatchObject({ trunkGroupId: ids.group });
+      expect(f.sandbox.did(ids.didB)).toMatchObject({ trunkGroupId: ids.group });
 
-      const none = engine({ config: { "didww:endpoint": sandbox.url }, env: {} });
+      const none = engine({ config: { "didww:endpoint": f.sandbox.url }, env: {} });
       const failed = await none.up(program().slice(0, 1));
       expect(failed.failures[0]!.message).toContain('pulumi config set --secret didww:apiKey');
     });
 
     it("sends the documented headers and the pre-2021-12-15 names when an old API version is configured", async () => {
       const stack = engine({
-        config: { "didww:apiKey": secret(API_KEY), "didww:endpoint": sandbox.url, "didww:apiVersion": "2017-09-18" },
+        config: { "didww:apiKey": secret(API_KEY), "didww:endpoint": f.sandbox.url, "didww:apiVersion": "2017-09-18" },
       });
       const up = await stack.up(program());
       expect(up.failures).toEqual([]);
@@ -321,7 +306,7 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
           },
         },
       });
-      for (const request of sandbox.requests) {
+      for (const request of f.sandbox.requests) {
         expect(request.headers).toMatchObject({
           "content-type": "application/vnd.api+json",
           accept: "application/vnd.api+json",
@@ -331,7 +316,7 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
       }
       await stack.refresh();
       expect(stack.output("b", DID)).toMatchObject({ trunkGroupId: ids.group, trunkId: null });
-      expect(sandbox.requests.at(-1)!.query["include"]).toBe("trunks");
+      expect(f.sandbox.requests.at(-1)!.query["include"]).toBe("trunks");
     });
 
     it("keeps the key out of state, outputs and the host's log across every phase", async () => {

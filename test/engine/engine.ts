@@ -1,3 +1,4 @@
+import { afterEach, beforeAll, beforeEach } from "vitest";
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -251,4 +252,64 @@ export async function captureProviders(cwd: string, secretValue: string): Promis
     providers[type.replace(/^pulumi-nodejs:dynamic\//, "")] = text;
   }
   return providers;
+}
+
+/** A local stand-in of an API (a sandbox) as the engine suites use it. */
+export interface StandIn {
+  readonly url: string;
+  listen(port?: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface EngineFixture<S extends StandIn> {
+  /** The `__provider` text of every kind, captured once per suite from a program in the project directory. */
+  readonly providers: Record<string, string>;
+  /** A fresh, seeded stand-in for each test. */
+  readonly sandbox: S;
+  /** A stack with the stand-in's default config and a bare environment, unless overridden. */
+  engine(overrides?: { config?: Record<string, unknown>; env?: Record<string, string | undefined> }): Engine;
+}
+
+/**
+The set-up every engine suite shares; call it inside `describe`. `credential` is put into the capturing program's
+config and environment, so the suites can assert the serialized text never holds it.
+*/
+export function useEngineFixture<S extends StandIn>(options: {
+  projectDir: () => Promise<string>;
+  credential: string;
+  sandbox: () => S;
+  config: (sandbox: S) => Record<string, unknown>;
+}): EngineFixture<S> {
+  let cwd: string | undefined;
+  let providers: Record<string, string> | undefined;
+  let sandbox: S | undefined;
+  beforeAll(async () => {
+    cwd = await options.projectDir();
+    providers = await captureProviders(cwd, options.credential);
+  });
+  beforeEach(async () => {
+    sandbox = options.sandbox();
+    await sandbox.listen(0);
+  });
+  afterEach(() => sandbox?.close());
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the engine fixture has no ${what} yet (used outside a test?)`);
+    return value;
+  };
+  return {
+    get providers() {
+      return ready(providers, "providers");
+    },
+    get sandbox() {
+      return ready(sandbox, "sandbox");
+    },
+    engine(overrides = {}) {
+      return new Engine({
+        cwd: ready(cwd, "project directory"),
+        providers: ready(providers, "providers"),
+        config: overrides.config ?? options.config(ready(sandbox, "sandbox")),
+        env: overrides.env ?? { HOME: process.env["HOME"] },
+      });
+    },
+  };
 }
