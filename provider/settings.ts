@@ -45,6 +45,29 @@ function resolve(key: (typeof KEYS)[number], envVar: string): string | undefined
   return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
 }
 
+/** A credential: required, from config (set as a secret) or the environment; the error says how to set it. */
+function requireCredential(
+  system: ApiSystem,
+  what: string,
+  key: (typeof KEYS)[number],
+  placeholder: string,
+  envVar: string,
+): string {
+  const value = resolve(key, envVar);
+  if (value === undefined) {
+    throw new DidrouteError(
+      `${system} ${what} is not set: run "pulumi config set --secret ${key} ${placeholder}" or set ${envVar}`,
+      { system },
+    );
+  }
+  return value;
+}
+
+/** An API base URL from config, the environment or the default, checked by `checkEndpoint`. */
+function endpointSetting(system: ApiSystem, key: (typeof KEYS)[number], envVar: string, fallback: string): string {
+  return checkEndpoint(system, resolve(key, envVar) ?? fallback, key);
+}
+
 export interface DidwwSettings {
   apiKey: string;
   /** Base URL including the `/v3` path, without a trailing slash. */
@@ -57,18 +80,8 @@ export const DIDWW_DEFAULT_API_VERSION = "2026-04-16";
 
 /** Read at every operation, so a key rotated in the environment before `pulumi destroy` is honoured. */
 export function didwwSettings(): DidwwSettings {
-  const apiKey = resolve("didww:apiKey", "DIDWW_API_KEY");
-  if (apiKey === undefined) {
-    throw new DidrouteError(
-      'DIDWW API key is not set: run "pulumi config set --secret didww:apiKey <key>" or set DIDWW_API_KEY',
-      { system: "DIDWW" },
-    );
-  }
-  const endpoint = checkEndpoint(
-    "DIDWW",
-    resolve("didww:endpoint", "DIDWW_ENDPOINT") ?? DIDWW_DEFAULT_ENDPOINT,
-    "didww:endpoint",
-  );
+  const apiKey = requireCredential("DIDWW", "API key", "didww:apiKey", "<key>", "DIDWW_API_KEY");
+  const endpoint = endpointSetting("DIDWW", "didww:endpoint", "DIDWW_ENDPOINT", DIDWW_DEFAULT_ENDPOINT);
   const apiVersion = resolve("didww:apiVersion", "DIDWW_API_VERSION") ?? DIDWW_DEFAULT_API_VERSION;
   if (!isApiVersion(apiVersion)) {
     throw new DidrouteError(
@@ -121,17 +134,7 @@ export const CARRIERX_DEFAULT_ENDPOINT = "https://api.carrierx.com/core/v2";
 
 /** Read at every operation, like `didwwSettings`, so a token rotated in the environment is honoured. */
 export function carrierxSettings(): CarrierxSettings {
-  const token = resolve("carrierx:token", "CARRIERX_TOKEN");
-  if (token === undefined) {
-    throw new DidrouteError(
-      'CarrierX token is not set: run "pulumi config set --secret carrierx:token <token>" or set CARRIERX_TOKEN',
-      { system: "CarrierX" },
-    );
-  }
-  const endpoint = checkEndpoint(
-    "CarrierX",
-    resolve("carrierx:endpoint", "CARRIERX_ENDPOINT") ?? CARRIERX_DEFAULT_ENDPOINT,
-    "carrierx:endpoint",
-  );
+  const token = requireCredential("CarrierX", "token", "carrierx:token", "<token>", "CARRIERX_TOKEN");
+  const endpoint = endpointSetting("CarrierX", "carrierx:endpoint", "CARRIERX_ENDPOINT", CARRIERX_DEFAULT_ENDPOINT);
   return { token, endpoint };
 }
