@@ -55,6 +55,8 @@ export interface CarrierxSandbox {
   setDidTrunkGroup(sid: string, trunkGroupSid: string | null): void;
   /** The DID leaves the partner's account (released): it answers 404 from then on. */
   removeDid(sid: string): void;
+  /** Answers one request as if it arrived at `baseUrl` (…/core/v2); lets one server carry several sandbox APIs. */
+  handle(request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void>;
 }
 
 export function createCarrierxSandbox(options: CarrierxSandboxOptions = {}): CarrierxSandbox {
@@ -322,7 +324,7 @@ class CarrierxSandboxServer implements CarrierxSandbox {
     if (!this.state.dids.delete(sid)) throw new Error(`unknown DID ${sid} in the CarrierX sandbox`);
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async handle(request: IncomingMessage, response: ServerResponse, _baseUrl?: string): Promise<void> {
     const method = request.method ?? "GET";
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     const parsed = parseJson(await readBody(request));

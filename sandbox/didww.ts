@@ -70,6 +70,8 @@ export interface DidwwSandbox {
   /** Trunk ids currently in the group, in membership order; undefined for an unknown group. */
   trunkGroupMembers(groupId: string): string[] | undefined;
   setTrunkGroupMembers(groupId: string, trunkIds: string[]): void;
+  /** Answers one request as if it arrived at `baseUrl` (…/v3); lets one server carry several sandbox APIs. */
+  handle(request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void>;
 }
 
 export function createDidwwSandbox(options: DidwwSandboxOptions = {}): DidwwSandbox {
@@ -1097,7 +1099,7 @@ class DidwwSandboxServer implements DidwwSandbox {
     this.state.assignTrunks(groupId, trunkIds);
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void> {
+  async handle(request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void> {
     const method = request.method ?? "GET";
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     const query = queryOf(url);

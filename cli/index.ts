@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/**
+`didroute`: the command-line side of pulumi-didroute. Each command lives in its own module and returns the process
+exit code, so the commands can also be run (and tested) in-process.
+*/
+import { runSandbox } from "./sandbox";
+import { runValidate } from "./validate";
+
+const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
+  sandbox: { summary: "serve the embedded DIDWW and CarrierX sandbox API on 127.0.0.1", run: runSandbox },
+  validate: { summary: "check a routing file (offline; --online also resolves names)", run: runValidate },
+};
+
+export function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)}${summary}`);
+  return ["usage: didroute <command> [options]", "", "commands:", ...lines, "", "didroute <command> --help for options"].join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? 1 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(`didroute: unknown command "${name}"\n${usage()}\n`);
+    return 1;
+  }
+  return command.run(args);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`didroute: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
