@@ -12,7 +12,8 @@ export interface ApiErrorItem {
 }
 
 export interface DidrouteErrorDetails {
-  system: ApiSystem;
+  /** The API a failure came from; absent for a problem of the routing file itself. */
+  system?: ApiSystem;
   /** The HTTP status, when the API answered. */
   status?: number;
   method?: string;
@@ -21,6 +22,8 @@ export interface DidrouteErrorDetails {
   /** Node's or got's error code for transport failures (ECONNREFUSED, ETIMEDOUT, ...). */
   code?: string;
   errors?: ApiErrorItem[];
+  /** A routing file's problems, each as `file:line:col: message` (also the lines of the message). */
+  problems?: string[];
 }
 
 /**

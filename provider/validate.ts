@@ -64,3 +64,33 @@ export function checkUuid(
   }
   return value.toLowerCase();
 }
+
+/**
+A phone number as people write it: "+", the country code and the number, digits only. Up to 17 digits, not E.164's
+15, because DIDWW's own documented numbers (e.g. 16091609123456797) are that long.
+*/
+const E164 = /^\+[1-9]\d{5,16}$/;
+
+export function isE164(value: unknown): value is string {
+  return typeof value === "string" && E164.test(value);
+}
+
+/** "+16091609123456797" → "16091609123456797", the form both APIs store and answer with. */
+export function digitsOf(number: string): string {
+  return number.replace(/^\+/, "");
+}
+
+export const E164_EXAMPLE = '"+442037691880"';
+
+/** Checks a `number` input: E.164 with "+", or unknown during preview. */
+export function checkNumber(value: unknown, property: string, failures: CheckFailure[]): string | undefined {
+  if (isUnknown(value)) return UNKNOWN;
+  if (!isE164(value)) {
+    failures.push({
+      property,
+      reason: `${property} must be in E.164 form: "+", the country code and the number, digits only (e.g. ${E164_EXAMPLE}), got ${describe(value)}`,
+    });
+    return undefined;
+  }
+  return value;
+}

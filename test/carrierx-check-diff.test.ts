@@ -23,7 +23,13 @@ describe("DidTrunkGroupAssignment check", () => {
   it.each([
     [{ didSid: "15162065574", trunkGroupSid: GROUP }, "didSid", 'didSid must be a CarrierX DID sid (a UUID), got "15162065574"'],
     [{ didSid: "", trunkGroupSid: GROUP }, "didSid", "didSid is required: the CarrierX DID sid (a UUID)"],
-    [{ trunkGroupSid: GROUP }, "didSid", "didSid is required: the CarrierX DID sid (a UUID)"],
+    [{ trunkGroupSid: GROUP }, "didSid", 'didSid is required: the CarrierX DID sid (a UUID); or set number instead (E.164, e.g. "+442037691880")'],
+    [{ didSid: DID, number: "+15162065574", trunkGroupSid: GROUP }, "number", "set didSid or number, not both: both name the DID"],
+    [
+      { number: "1516 206 5574", trunkGroupSid: GROUP },
+      "number",
+      'number must be in E.164 form: "+", the country code and the number, digits only (e.g. "+442037691880"), got "1516 206 5574"',
+    ],
     [{ didSid: 42, trunkGroupSid: GROUP }, "didSid", "didSid must be a CarrierX DID sid (a UUID), got 42"],
     [{ didSid: DID }, "trunkGroupSid", "trunkGroupSid is required: the CarrierX trunk group sid (a UUID)"],
     [{ didSid: DID, trunkGroupSid: null }, "trunkGroupSid", "trunkGroupSid is required: the CarrierX trunk group sid (a UUID)"],
@@ -35,7 +41,7 @@ describe("DidTrunkGroupAssignment check", () => {
     [
       { didSid: DID, trunkGroupSid: GROUP, trunkGroupId: GROUP },
       "trunkGroupId",
-      'DidTrunkGroupAssignment has no property "trunkGroupId"; it takes didSid, trunkGroupSid',
+      'DidTrunkGroupAssignment has no property "trunkGroupId"; it takes didSid, number, trunkGroupSid',
     ],
   ])("rejects %j naming %s", async (news, property, reason) => {
     expect(await assignment.check({}, news)).toEqual({ failures: [{ property, reason }] });
@@ -44,7 +50,7 @@ describe("DidTrunkGroupAssignment check", () => {
   it("reports every failure at once", async () => {
     expect(await assignment.check({}, { didSid: "x", phonenumber: "15162065574" })).toEqual({
       failures: [
-        { property: "phonenumber", reason: 'DidTrunkGroupAssignment has no property "phonenumber"; it takes didSid, trunkGroupSid' },
+        { property: "phonenumber", reason: 'DidTrunkGroupAssignment has no property "phonenumber"; it takes didSid, number, trunkGroupSid' },
         { property: "didSid", reason: 'didSid must be a CarrierX DID sid (a UUID), got "x"' },
         { property: "trunkGroupSid", reason: "trunkGroupSid is required: the CarrierX trunk group sid (a UUID)" },
       ],
@@ -67,6 +73,9 @@ describe("DidTrunkGroupAssignment diff", () => {
     ["another DID", { didSid: DID2, trunkGroupSid: GROUP }, { changes: true, replaces: ["didSid"] }],
     ["another DID and trunk group", { didSid: DID2, trunkGroupSid: GROUP2 }, { changes: true, replaces: ["didSid"] }],
     ["an unknown DID", { didSid: UNKNOWN, trunkGroupSid: GROUP }, { changes: true, replaces: ["didSid"] }],
+    ["the same DID by its number", { number: "+15162065574", trunkGroupSid: GROUP }, { changes: false }],
+    ["the same DID by its number, another group", { number: "+15162065574", trunkGroupSid: GROUP2 }, { changes: true }],
+    ["another number", { number: "+15162065575", trunkGroupSid: GROUP }, { changes: true, replaces: ["number"] }],
   ])("%s", async (_name, news, expected) => {
     expect(await assignment.diff(DID, olds, news)).toEqual(expected);
   });

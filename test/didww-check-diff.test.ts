@@ -25,7 +25,7 @@ describe("DidTrunkAssignment check", () => {
   it.each([
     [{ didId: "123", trunkId: TRUNK }, "didId", 'didId must be a DIDWW DID id (a UUID), got "123"'],
     [{ didId: "", trunkId: TRUNK }, "didId", "didId is required: the DIDWW DID id (a UUID)"],
-    [{ trunkId: TRUNK }, "didId", "didId is required: the DIDWW DID id (a UUID)"],
+    [{ trunkId: TRUNK }, "didId", 'didId is required: the DIDWW DID id (a UUID); or set number instead (E.164, e.g. "+442037691880")'],
     [{ didId: 42, trunkId: TRUNK }, "didId", "didId must be a DIDWW DID id (a UUID), got 42"],
     [{ didId: DID }, "trunkId", "one of trunkId or trunkGroupId is required"],
     [
@@ -33,15 +33,32 @@ describe("DidTrunkAssignment check", () => {
       "trunkGroupId",
       "set exactly one of trunkId or trunkGroupId: DIDWW routes a DID to a trunk or a trunk group, never both",
     ],
+    [{ didId: DID, number: "+16091609123456797", trunkId: TRUNK }, "number", "set didId or number, not both: both name the DID"],
+    [
+      { number: "16091609123456797", trunkId: TRUNK },
+      "number",
+      'number must be in E.164 form: "+", the country code and the number, digits only (e.g. "+442037691880"), got "16091609123456797"',
+    ],
+    [
+      { number: 16091609123456797, trunkId: TRUNK },
+      "number",
+      'number must be in E.164 form: "+", the country code and the number, digits only (e.g. "+442037691880"), got 16091609123456796',
+    ],
     [{ didId: DID, trunkId: "" }, "trunkId", "trunkId is required: the DIDWW voice in trunk id (a UUID)"],
     [{ didId: DID, trunkGroupId: ["x"] }, "trunkGroupId", "trunkGroupId must be a DIDWW voice in trunk group id (a UUID), got a list"],
     [
       { didId: DID, trunkId: TRUNK, trunk: TRUNK },
       "trunk",
-      'DidTrunkAssignment has no property "trunk"; it takes didId, trunkId, trunkGroupId',
+      'DidTrunkAssignment has no property "trunk"; it takes didId, number, trunkId, trunkGroupId',
     ],
   ])("rejects %j naming %s", async (news, property, reason) => {
     expect(await did.check({}, news)).toEqual({ failures: [{ property, reason }] });
+  });
+
+  it("accepts a number in place of the DID id, kept as written", async () => {
+    expect(await did.check({}, { number: "+16091609123456797", trunkGroupId: GROUP })).toEqual({
+      inputs: { number: "+16091609123456797", trunkGroupId: GROUP },
+    });
   });
 
   it("accepts unknown values during preview, even beside the other target", async () => {
@@ -58,6 +75,10 @@ describe("DidTrunkAssignment diff", () => {
     ["a group instead of the trunk", { didId: DID, trunkGroupId: GROUP }, { changes: true }],
     ["an unknown trunk", { didId: DID, trunkId: UNKNOWN }, { changes: true }],
     ["another DID", { didId: "2a0c5e1e-8f5b-4d0e-9d8a-1f6a2b3c4d5e", trunkId: TRUNK }, { changes: true, replaces: ["didId"] }],
+    ["the same DID by its number", { number: "+1", trunkId: TRUNK }, { changes: false }],
+    ["the same DID by its number, another trunk", { number: "+1", trunkId: TRUNK2 }, { changes: true }],
+    ["another number", { number: "+2", trunkId: TRUNK }, { changes: true, replaces: ["number"] }],
+    ["an unknown number", { number: UNKNOWN, trunkId: TRUNK }, { changes: true, replaces: ["number"] }],
     ["an unknown DID", { didId: UNKNOWN, trunkId: TRUNK }, { changes: true, replaces: ["didId"] }],
   ])("%s", async (_name, news, expected) => {
     expect(await did.diff(DID, olds, news)).toEqual(expected);

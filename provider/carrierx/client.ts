@@ -1,3 +1,4 @@
+import { batchLoader } from "../batch";
 import { answerDetails, DidrouteError, listErrors, type ApiErrorItem } from "../errors";
 import { cachedPerSettings, createHttpClient, type HttpRequest, type HttpSend } from "../http";
 import { carrierxSettings, type CarrierxSettings } from "../settings";
@@ -14,6 +15,20 @@ export interface Did {
   trunkGroupSid: string | null;
 }
 
+export interface TrunkGroup {
+  trunkGroupSid: string;
+  name: string;
+}
+
+/** CarrierX's largest page (reference §3.6: `limit` maximum 1000). */
+export const PAGE_LIMIT = 1000;
+
+/** What a request is about, for error messages: one DID (`sid`), or a list ("DIDs", "trunk groups"). */
+interface Subject {
+  noun: string;
+  sid?: string;
+}
+
 /**
 The CarrierX Core API v2 client: the only module that knows CarrierX's paths, bodies and error format. One instance
 per settings; every call goes through `request`, which maps CarrierX's answers to DidrouteError.
@@ -21,6 +36,11 @@ per settings; every call goes through `request`, which maps CarrierX's answers t
 export class CarrierxClient {
   private readonly send: HttpSend;
   private readonly token: string;
+  /** Concurrent lookups by number share requests (see batch.ts and findDids). */
+  private readonly didByNumber = batchLoader(
+    async (numbers) => new Map((await this.findDids({ numbers })).map((did) => [did.phonenumber, did])),
+    { max: PAGE_LIMIT },
+  );
 
   constructor(settings: CarrierxSettings) {
     this.token = settings.token;
@@ -36,7 +56,7 @@ export class CarrierxClient {
   }
 
   async getDid(sid: string): Promise<Did> {
-    const body = await this.request({ method: "GET", path: didPath(sid) }, sid);
+    const body = await this.request({ method: "GET", path: didPath(sid) }, { noun: "DID", sid });
     return parseDid(body, sid);
   }
 
@@ -48,16 +68,106 @@ export class CarrierxClient {
   async setDidTrunkGroup(sid: string, trunkGroupSid: string | null): Promise<Did> {
     const body = await this.request(
       { method: "PATCH", path: didPath(sid), body: { trunk_group_sid: trunkGroupSid } },
-      sid,
+      { noun: "DID", sid },
     );
     return parseDid(body, sid);
   }
 
-  private async request(request: HttpRequest, didSid: string): Promise<unknown> {
+  /**
+  The DIDs whose number (E.164 digits without "+") or sid is one of those asked for. CarrierX filters cannot say
+  "any of" (only `and`, reference §3.5), so the partner's DIDs are listed 1,000 per request; once the pages left
+  outnumber the DIDs still missing, each of those is looked up with `filter=phonenumber eq "…"` (or `did_sid eq`)
+  instead: the fewer requests of the two. DIDs that match nothing are absent from the result.
+  */
+  async findDids(wanted: { numbers?: readonly string[]; sids?: readonly string[] }): Promise<Did[]> {
+    const missing = new Map<string, string>(); // "phonenumber:1516…" / "did_sid:…" -> the filter that finds it
+    for (const number of wanted.numbers ?? []) missing.set(`phonenumber:${number}`, `phonenumber eq "${number}"`);
+    for (const sid of wanted.sids ?? []) missing.set(`did_sid:${sid.toLowerCase()}`, `did_sid eq "${sid}"`);
+    const found: Did[] = [];
+    const take = (dids: Did[]) => {
+      for (const did of dids) {
+        const byNumber = missing.delete(`phonenumber:${did.phonenumber}`);
+        const bySid = missing.delete(`did_sid:${did.didSid}`);
+        if (byNumber || bySid) found.push(did);
+      }
+    };
+    for (let offset = 0; missing.size > 1; ) {
+      const page = await this.listPage("phonenumber/dids", { offset }, { noun: "DIDs" }, parseDidItem);
+      take(page.items);
+      offset += page.items.length;
+      if (!page.hasMore || page.items.length === 0) return found;
+      const pagesLeft = page.total === null ? Infinity : Math.ceil((page.total - offset) / PAGE_LIMIT);
+      if (missing.size <= pagesLeft) break;
+    }
+    for (const filter of [...missing.values()]) {
+      take((await this.listPage("phonenumber/dids", { offset: 0, filter }, { noun: "DIDs" }, parseDidItem)).items);
+    }
+    return found;
+  }
+
+  /** The DID with this number (E.164 digits without "+"); a DidrouteError when the partner has none. */
+  async findDidByNumber(number: string): Promise<Did> {
+    const did = await this.didByNumber(number);
+    if (did === undefined) {
+      throw new DidrouteError(
+        `CarrierX has no DID with the number +${number} rented by this partner (GET /core/v2/phonenumber/dids)`,
+        { system: "CarrierX", method: "GET", path: "/core/v2/phonenumber/dids" },
+      );
+    }
+    return did;
+  }
+
+  /** Every trunk group of the partner, 1,000 per request. */
+  async listTrunkGroups(): Promise<TrunkGroup[]> {
+    const groups: TrunkGroup[] = [];
+    for (let offset = 0; ; ) {
+      const page = await this.listPage("trunk_groups", { offset }, { noun: "trunk groups" }, parseGroupItem);
+      groups.push(...page.items);
+      offset += page.items.length;
+      if (!page.hasMore || page.items.length === 0) return groups;
+    }
+  }
+
+  private async listPage<T>(
+    path: string,
+    query: { offset: number; filter?: string },
+    subject: Subject,
+    parse: (item: unknown) => T,
+  ): Promise<{ items: T[]; hasMore: boolean; total: number | null }> {
+    const searchParams: Record<string, string> = { limit: String(PAGE_LIMIT), offset: String(query.offset) };
+    if (query.filter !== undefined) searchParams["filter"] = query.filter;
+    const body = (await this.request({ method: "GET", path, searchParams }, subject)) as
+      | { items?: unknown; has_more?: unknown; total?: unknown }
+      | undefined;
+    if (!Array.isArray(body?.items)) {
+      throw new DidrouteError(`CarrierX answered GET ${path} without an items list`, { system: "CarrierX" });
+    }
+    return {
+      items: body.items.map(parse),
+      hasMore: body.has_more === true,
+      total: typeof body.total === "number" ? body.total : null,
+    };
+  }
+
+  private async request(request: HttpRequest, subject: Subject): Promise<unknown> {
     const response = await this.send(request);
     if (response.status >= 200 && response.status < 300) return response.body;
-    throw errorFromResponse(response.status, response.body, response.request, didSid, this.token);
+    throw errorFromResponse(response.status, response.body, response.request, subject, this.token);
   }
+}
+
+function parseDidItem(item: unknown): Did {
+  const sid = (item as { did_sid?: unknown } | null)?.did_sid;
+  if (typeof sid !== "string") throw malformed("in a list", "it has no did_sid");
+  return parseDid(item, sid.toLowerCase());
+}
+
+function parseGroupItem(item: unknown): TrunkGroup {
+  const group = item as { trunk_group_sid?: unknown; name?: unknown } | null;
+  if (typeof group?.trunk_group_sid !== "string" || typeof group.name !== "string") {
+    throw new DidrouteError("CarrierX listed a trunk group without trunk_group_sid or name", { system: "CarrierX" });
+  }
+  return { trunkGroupSid: group.trunk_group_sid.toLowerCase(), name: group.name };
 }
 
 function didPath(sid: string): string {
@@ -115,14 +225,23 @@ function carrierxSaid(body: unknown, errors: ApiErrorItem[], token: string): str
 }
 
 /** The scopes that allow a request (reference §2.1): any one of them is enough. */
-function scopesFor(method: string): string {
+function scopesFor(method: string, subject: Subject): string {
+  if (subject.noun === "trunk groups") return "trunk_groups.read (or trunk_groups.manage)";
   return method === "GET" ? "phonenumber.read (or phonenumber.manage)" : "phonenumber.update (or phonenumber.manage)";
 }
 
-function errorFromResponse(status: number, body: unknown, request: string, sid: string, token: string): DidrouteError {
+function errorFromResponse(
+  status: number,
+  body: unknown,
+  request: string,
+  subject: Subject,
+  token: string,
+): DidrouteError {
   const errors = apiErrors(body, token);
   const details = answerDetails("CarrierX", status, request, errors);
   const said = carrierxSaid(body, errors, token);
+  const sid = subject.sid;
+  const about = sid === undefined ? `listing ${subject.noun}` : `DID ${sid}`;
   switch (status) {
     case 401:
       return new DidrouteError(
@@ -133,20 +252,23 @@ function errorFromResponse(status: number, body: unknown, request: string, sid: 
     case 403:
       // CarrierX does not say which: a token without the scope and a DID of another partner both give 403 (§6.2).
       return new DidrouteError(
-        `CarrierX refused ${request} for DID ${sid} (403${said ? `: ${said}` : ""}): the token lacks the ` +
-          `${scopesFor(details.method ?? "")} scope, or the DID belongs to another partner`,
+        `CarrierX refused ${request} for ${about} (403${said ? `: ${said}` : ""}): the token lacks the ` +
+          `${scopesFor(details.method ?? "", subject)} scope` +
+          (sid === undefined ? "" : ", or the DID belongs to another partner"),
         details,
       );
     case 404:
       return new DidrouteError(
-        `CarrierX has no DID ${sid} (404 on ${request}): check the sid and that the DID is rented by this partner`,
+        sid === undefined
+          ? `CarrierX has no ${request.split(" ")[1]} (404 on ${request}): check carrierx:endpoint`
+          : `CarrierX has no DID ${sid} (404 on ${request}): check the sid and that the DID is rented by this partner`,
         details,
       );
     case 422:
-      return new DidrouteError(`CarrierX refused ${request} for DID ${sid} (422)${said ? `: ${said}` : ""}`, details);
+      return new DidrouteError(`CarrierX refused ${request} for ${about} (422)${said ? `: ${said}` : ""}`, details);
     default:
       return new DidrouteError(
-        `CarrierX answered ${status} to ${request} for DID ${sid}${said ? `: ${said}` : ""}`,
+        `CarrierX answered ${status} to ${request} for ${about}${said ? `: ${said}` : ""}`,
         details,
       );
   }

@@ -1,12 +1,15 @@
 import { claims } from "../claims";
 import { isNotFound } from "../errors";
 import { notice, type ResourceOperations } from "../resource";
-import { checkUuid, isUnknown, unknownProperties, type CheckFailure } from "../validate";
+import { DidrouteError } from "../errors";
+import { checkNumber, checkUuid, digitsOf, E164_EXAMPLE, isUnknown, unknownProperties, type CheckFailure } from "../validate";
 import { carrierxClient, type Did } from "./client";
 
-/** Inputs as stored after check: sids lower-cased. */
+/** Inputs as stored after check: sids lower-cased; exactly one of didSid / number. */
 export interface DidTrunkGroupAssignmentInputs {
-  didSid: string;
+  didSid?: string;
+  /** E.164 with "+", resolved to the DID's sid on create. */
+  number?: string;
   trunkGroupSid: string;
 }
 
@@ -19,17 +22,28 @@ export interface DidTrunkGroupAssignmentOutputs {
 }
 
 const RESOURCE = "DidTrunkGroupAssignment";
-const PROPERTIES = ["didSid", "trunkGroupSid"] as const;
+const PROPERTIES = ["didSid", "number", "trunkGroupSid"] as const;
 const CLAIM = "carrierx/did";
 
 function outputsOf(didSid: string, did: Did): DidTrunkGroupAssignmentOutputs {
   return { didSid, trunkGroupSid: did.trunkGroupSid, phonenumber: did.phonenumber };
 }
 
-async function assign(inputs: DidTrunkGroupAssignmentInputs): Promise<DidTrunkGroupAssignmentOutputs> {
-  const did = await carrierxClient().setDidTrunkGroup(inputs.didSid, inputs.trunkGroupSid);
-  claims.claim(CLAIM, inputs.didSid);
-  return outputsOf(inputs.didSid, did);
+async function assign(didSid: string, inputs: DidTrunkGroupAssignmentInputs): Promise<DidTrunkGroupAssignmentOutputs> {
+  const did = await carrierxClient().setDidTrunkGroup(didSid, inputs.trunkGroupSid);
+  claims.claim(CLAIM, didSid);
+  return outputsOf(didSid, did);
+}
+
+/** The DID sid: as declared, or looked up by number (concurrent creates share the lookups). */
+async function didSidOf(inputs: DidTrunkGroupAssignmentInputs): Promise<string> {
+  if (inputs.didSid !== undefined) return inputs.didSid;
+  if (inputs.number === undefined) throw new DidrouteError(`${RESOURCE} has neither didSid nor number`, { system: "CarrierX" });
+  return (await carrierxClient().findDidByNumber(digitsOf(inputs.number))).didSid;
+}
+
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null;
 }
 
 type Operations = ResourceOperations<DidTrunkGroupAssignmentInputs, DidTrunkGroupAssignmentOutputs>;
@@ -37,26 +51,46 @@ type Operations = ResourceOperations<DidTrunkGroupAssignmentInputs, DidTrunkGrou
 export const didTrunkGroupAssignment: Operations = {
   async check(_olds, news) {
     const failures: CheckFailure[] = unknownProperties(news, PROPERTIES, RESOURCE);
-    const didSid = checkUuid(news["didSid"], "didSid", "CarrierX DID", failures, "sid");
+    let did: { didSid: string } | { number: string } | undefined;
+    if (present(news["didSid"]) && present(news["number"])) {
+      failures.push({ property: "number", reason: "set didSid or number, not both: both name the DID" });
+    } else if (present(news["number"])) {
+      const number = checkNumber(news["number"], "number", failures);
+      if (number !== undefined) did = { number };
+    } else if (present(news["didSid"])) {
+      const didSid = checkUuid(news["didSid"], "didSid", "CarrierX DID", failures, "sid");
+      if (didSid !== undefined) did = { didSid };
+    } else {
+      failures.push({
+        property: "didSid",
+        reason: `didSid is required: the CarrierX DID sid (a UUID); or set number instead (E.164, e.g. ${E164_EXAMPLE})`,
+      });
+    }
     const trunkGroupSid = checkUuid(news["trunkGroupSid"], "trunkGroupSid", "CarrierX trunk group", failures, "sid");
-    if (failures.length > 0 || didSid === undefined || trunkGroupSid === undefined) return { failures };
-    return { inputs: { didSid, trunkGroupSid } };
+    if (failures.length > 0 || did === undefined || trunkGroupSid === undefined) return { failures };
+    return { inputs: { ...did, trunkGroupSid } };
   },
 
   async diff(_id, olds, news) {
     // `olds` are the last outputs (refreshed by read when the user refreshes), so live drift shows up here.
-    if (isUnknown(news.didSid) || news.didSid !== olds.didSid) return { changes: true, replaces: ["didSid"] };
+    // Declared by number, the DID is the same while the number is: switching between didSid and number replaces nothing.
+    if (news.number !== undefined) {
+      if (isUnknown(news.number) || digitsOf(news.number) !== olds.phonenumber) return { changes: true, replaces: ["number"] };
+    } else if (isUnknown(news.didSid) || news.didSid !== olds.didSid) {
+      return { changes: true, replaces: ["didSid"] };
+    }
     return { changes: isUnknown(news.trunkGroupSid) || news.trunkGroupSid !== (olds.trunkGroupSid ?? null) };
   },
 
   async create(inputs) {
     // Adopts the DID whatever its trunk group was: dynamic resources cannot be imported, so create is the adoption.
-    const outs = await assign(inputs);
-    return { id: inputs.didSid, outs };
+    const outs = await assign(await didSidOf(inputs), inputs);
+    return { id: outs.didSid, outs };
   },
 
-  async update(_id, _olds, news) {
-    return { outs: await assign(news) };
+  async update(id, _olds, news) {
+    // The id is the DID's sid: diff replaces the resource whenever the declared DID changes.
+    return { outs: await assign(id, news) };
   },
 
   async read(id) {

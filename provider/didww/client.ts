@@ -1,3 +1,4 @@
+import { batchLoader } from "../batch";
 import { answerDetails, DidrouteError, listErrors, type ApiErrorItem } from "../errors";
 import { cachedPerSettings, createHttpClient, type HttpRequest, type HttpSend } from "../http";
 import { didwwSettings, type DidwwSettings } from "../settings";
@@ -22,11 +23,26 @@ export interface TrunkGroup {
   trunkIds: string[];
 }
 
-/** What a request is about, for error messages: "DID 9df9…", "trunk group 714e…". */
+export interface NamedTrunkGroup extends TrunkGroup {
+  name: string;
+}
+
+export interface Trunk {
+  id: string;
+  name: string;
+}
+
+/**
+What a request is about, for error messages: one object ("DID 9df9…", "trunk group 714e…"), or a list request
+(`id` undefined: "DIDs").
+*/
 interface Subject {
   noun: string;
-  id: string;
+  id?: string;
 }
+
+/** DIDWW's largest page (reference §8: "The maximum page size is 100"); also the most values sent in one filter. */
+export const PAGE_SIZE = 100;
 
 /**
 The DIDWW API v3 client: the only module that knows DIDWW's paths, bodies and error format. One instance per
@@ -35,6 +51,11 @@ settings; every call goes through `request`, which maps DIDWW's answers to Didro
 export class DidwwClient {
   readonly names: DidwwNames;
   private readonly send: HttpSend;
+  /** Concurrent lookups by number share requests (see batch.ts). */
+  private readonly didByNumber = batchLoader(async (numbers) => {
+    const dids = await this.findDids("number", numbers);
+    return new Map(dids.map((did) => [did.number, did]));
+  });
 
   constructor(settings: DidwwSettings) {
     this.names = namesFor(settings.apiVersion);
@@ -110,6 +131,81 @@ export class DidwwClient {
     );
   }
 
+  /**
+  The DIDs whose number (E.164 digits without "+") or id is one of `values`, with their routing. One GET per 100
+  values (`filter[number]=a,b,…`, which DIDWW matches as "any of"), both routing relationships included. Values that
+  match nothing are simply absent from the result.
+  */
+  async findDids(by: "number" | "id", values: readonly string[]): Promise<Did[]> {
+    const { didTrunk, didTrunkGroup } = this.names;
+    const found: Did[] = [];
+    for (const chunk of chunks(values)) {
+      const params = { [`filter[${by}]`]: chunk.join(","), include: `${didTrunk},${didTrunkGroup}` };
+      found.push(...(await this.list("dids", params, { noun: "DIDs" }, (item) => this.parseDidResource(item))));
+    }
+    return found;
+  }
+
+  /** The DID with this number (E.164 digits without "+"); a DidrouteError when the account has none. */
+  async findDidByNumber(number: string): Promise<Did> {
+    const did = await this.didByNumber(number);
+    if (did === undefined) {
+      throw new DidrouteError(
+        `DIDWW has no DID with the number +${number} in this account (GET /v3/dids?filter[number]=${number})`,
+        { system: "DIDWW", method: "GET", path: "/v3/dids" },
+      );
+    }
+    return did;
+  }
+
+  /** The trunks whose name or id is one of `values`: one GET per 100 values. Names containing "," cannot be filtered. */
+  async findTrunks(by: "name" | "id", values: readonly string[]): Promise<Trunk[]> {
+    const found: Trunk[] = [];
+    for (const chunk of chunks(values)) {
+      const params = { [`filter[${by}]`]: chunk.join(",") };
+      found.push(...(await this.list(this.names.trunkType, params, { noun: "trunks" }, parseNamed)));
+    }
+    return found;
+  }
+
+  /** Every trunk of the account, 100 per request. */
+  listTrunks(): Promise<Trunk[]> {
+    return this.list(this.names.trunkType, {}, { noun: "trunks" }, parseNamed);
+  }
+
+  /** Every trunk group with its members, 100 per request: DIDWW has no name filter on groups (reference §7.1). */
+  listTrunkGroups(): Promise<NamedTrunkGroup[]> {
+    const { trunkGroupType, groupTrunks } = this.names;
+    return this.list(trunkGroupType, { include: groupTrunks }, { noun: "trunk groups" }, (item) => {
+      const { id, name } = parseNamed(item);
+      const what = `trunk group ${id}`;
+      const linkage = resourceRelationship(item, groupTrunks, what);
+      if (!Array.isArray(linkage)) throw malformed(what, `${groupTrunks} linkage is not a list`);
+      return { id, name, trunkIds: linkage.map((entry) => identifierId(entry, what)) };
+    });
+  }
+
+  /** Every page of a collection: `page[size]=100`, following `page[number]` until `meta.total_records` is reached. */
+  private async list<T>(
+    path: string,
+    params: Record<string, string>,
+    subject: Subject,
+    parse: (item: unknown) => T,
+  ): Promise<T[]> {
+    const items: T[] = [];
+    for (let page = 1; ; page++) {
+      const searchParams = { ...params, "page[number]": String(page), "page[size]": String(PAGE_SIZE) };
+      const body = (await this.request({ method: "GET", path, searchParams }, subject)) as
+        | { data?: unknown; meta?: { total_records?: unknown } }
+        | undefined;
+      if (!Array.isArray(body?.data)) throw malformed(subject.noun, "the list answer has no data array");
+      items.push(...body.data.map(parse));
+      const total = body.meta?.total_records;
+      const more = typeof total === "number" ? items.length < total : body.data.length === PAGE_SIZE;
+      if (!more || body.data.length === 0) return items;
+    }
+  }
+
   private async request(request: HttpRequest, subject: Subject): Promise<unknown> {
     const response = await this.send(request);
     if (response.status >= 200 && response.status < 300) return response.body;
@@ -117,13 +213,21 @@ export class DidwwClient {
   }
 
   private parseDid(body: unknown, id: string): Did {
+    return { ...this.parseDidResource((body as { data?: unknown } | undefined)?.data), id };
+  }
+
+  /** One `dids` resource object with both routing relationships included. */
+  private parseDidResource(item: unknown): Did {
     const { didTrunk, didTrunkGroup } = this.names;
+    const id = identifierId(item, "a DID");
     const what = `DID ${id}`;
-    const trunk = relationshipData(body, didTrunk, what);
-    const group = relationshipData(body, didTrunkGroup, what);
+    const trunk = resourceRelationship(item, didTrunk, what);
+    const group = resourceRelationship(item, didTrunkGroup, what);
+    const number = (item as { attributes?: { number?: unknown } }).attributes?.number;
+    if (typeof number !== "string") throw malformed(what, "it has no number attribute");
     return {
       id,
-      number: this.parseDidNumber(body, id),
+      number,
       trunkId: trunk === null ? null : identifierId(trunk, what),
       trunkGroupId: group === null ? null : identifierId(group, what),
     };
@@ -136,10 +240,16 @@ export class DidwwClient {
   }
 }
 
-/** The linkage of an included relationship; DIDWW omits `data` for relationships that were not included. */
+/** The linkage of an included relationship of a single-resource document. */
 function relationshipData(body: unknown, name: string, what: string): unknown {
-  const relationship = (body as { data?: { relationships?: Record<string, { data?: unknown }> } } | undefined)?.data
-    ?.relationships?.[name];
+  return resourceRelationship((body as { data?: unknown } | undefined)?.data, name, what);
+}
+
+/** The linkage of an included relationship of one resource object; DIDWW omits `data` for ones not included. */
+function resourceRelationship(item: unknown, name: string, what: string): unknown {
+  const relationship = (item as { relationships?: Record<string, { data?: unknown }> } | undefined)?.relationships?.[
+    name
+  ];
   if (relationship === undefined || !("data" in relationship)) {
     throw malformed(what, `the answer has no linkage for "${name}" although it was included`);
   }
@@ -150,6 +260,21 @@ function identifierId(item: unknown, what: string): string {
   const id = (item as { id?: unknown } | null)?.id;
   if (typeof id !== "string") throw malformed(what, "a relationship entry has no id");
   return id.toLowerCase();
+}
+
+function parseNamed(item: unknown): { id: string; name: string } {
+  const id = identifierId(item, "a list entry");
+  const name = (item as { attributes?: { name?: unknown } }).attributes?.name;
+  if (typeof name !== "string") throw malformed(id, "it has no name attribute");
+  return { id, name };
+}
+
+/** Distinct values in groups of PAGE_SIZE: a filter with more values than a page holds could not be paged. */
+function chunks(values: readonly string[]): string[][] {
+  const distinct = [...new Set(values)];
+  const result: string[][] = [];
+  for (let i = 0; i < distinct.length; i += PAGE_SIZE) result.push(distinct.slice(i, i + PAGE_SIZE));
+  return result;
 }
 
 function malformed(what: string, problem: string): DidrouteError {
@@ -171,6 +296,7 @@ function errorFromResponse(status: number, body: unknown, request: string, subje
   const errors = apiErrors(body);
   const details = answerDetails("DIDWW", status, request, errors);
   const listed = listErrors(errors);
+  const about = subject.id === undefined ? `listing ${subject.noun}` : `${subject.noun} ${subject.id}`;
   switch (status) {
     case 401:
       return new DidrouteError(
@@ -180,16 +306,15 @@ function errorFromResponse(status: number, body: unknown, request: string, subje
       );
     case 404:
       return new DidrouteError(
-        `DIDWW has no ${subject.noun} ${subject.id} (404 on ${request}): check the id and that it belongs to this account`,
+        subject.id === undefined
+          ? `DIDWW has no ${request.split(" ")[1]} (404 on ${request}): check didww:endpoint and didww:apiVersion`
+          : `DIDWW has no ${about} (404 on ${request}): check the id and that it belongs to this account`,
         details,
       );
     case 422:
-      return new DidrouteError(`DIDWW refused ${request} for ${subject.noun} ${subject.id} (422): ${listed}`, details);
+      return new DidrouteError(`DIDWW refused ${request} for ${about} (422): ${listed}`, details);
     default:
-      return new DidrouteError(
-        `DIDWW answered ${status} to ${request} for ${subject.noun} ${subject.id}${listed ? `: ${listed}` : ""}`,
-        details,
-      );
+      return new DidrouteError(`DIDWW answered ${status} to ${request} for ${about}${listed ? `: ${listed}` : ""}`, details);
   }
 }
 

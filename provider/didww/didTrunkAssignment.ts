@@ -1,12 +1,14 @@
 import { claims } from "../claims";
 import { DidrouteError, isNotFound } from "../errors";
 import { notice, type ResourceOperations } from "../resource";
-import { checkUuid, isUnknown, unknownProperties, type CheckFailure } from "../validate";
+import { checkNumber, checkUuid, digitsOf, E164_EXAMPLE, isUnknown, unknownProperties, type CheckFailure } from "../validate";
 import { didwwClient, type DidRouting } from "./client";
 
-/** Inputs as stored after check: ids lower-cased; exactly one of trunkId / trunkGroupId. */
+/** Inputs as stored after check: ids lower-cased; exactly one of didId / number and of trunkId / trunkGroupId. */
 export interface DidTrunkAssignmentInputs {
-  didId: string;
+  didId?: string;
+  /** E.164 with "+", resolved to the DID's id on create. */
+  number?: string;
   trunkId?: string;
   trunkGroupId?: string;
 }
@@ -20,7 +22,7 @@ export interface DidTrunkAssignmentOutputs {
 }
 
 const RESOURCE = "DidTrunkAssignment";
-const PROPERTIES = ["didId", "trunkId", "trunkGroupId"] as const;
+const PROPERTIES = ["didId", "number", "trunkId", "trunkGroupId"] as const;
 const CLAIM = "didww/did";
 
 function present(value: unknown): boolean {
@@ -31,24 +33,46 @@ function routingOf(inputs: DidTrunkAssignmentInputs): DidRouting {
   return { trunkId: inputs.trunkId ?? null, trunkGroupId: inputs.trunkGroupId ?? null };
 }
 
-async function route(inputs: DidTrunkAssignmentInputs): Promise<DidTrunkAssignmentOutputs> {
+async function route(didId: string, inputs: DidTrunkAssignmentInputs): Promise<DidTrunkAssignmentOutputs> {
   const routing = routingOf(inputs);
   if (routing.trunkId === null && routing.trunkGroupId === null) {
     // check() guarantees one of them; this guards against state edited by hand.
-    throw new DidrouteError(`${RESOURCE} for DID ${inputs.didId} has neither trunkId nor trunkGroupId`, {
+    throw new DidrouteError(`${RESOURCE} for DID ${didId} has neither trunkId nor trunkGroupId`, {
       system: "DIDWW",
     });
   }
-  const { number } = await didwwClient().setDidRouting(inputs.didId, routing);
-  claims.claim(CLAIM, inputs.didId);
-  return { didId: inputs.didId, ...routing, number };
+  const { number } = await didwwClient().setDidRouting(didId, routing);
+  claims.claim(CLAIM, didId);
+  return { didId, ...routing, number };
+}
+
+/** The DID id: as declared, or looked up by number (concurrent creates share one request per 100 numbers). */
+async function didIdOf(inputs: DidTrunkAssignmentInputs): Promise<string> {
+  if (inputs.didId !== undefined) return inputs.didId;
+  if (inputs.number === undefined) {
+    throw new DidrouteError(`${RESOURCE} has neither didId nor number`, { system: "DIDWW" });
+  }
+  return (await didwwClient().findDidByNumber(digitsOf(inputs.number))).id;
 }
 
 export const didTrunkAssignment: ResourceOperations<DidTrunkAssignmentInputs, DidTrunkAssignmentOutputs> = {
   async check(_olds, news) {
     const failures: CheckFailure[] = unknownProperties(news, PROPERTIES, RESOURCE);
-    const didId = checkUuid(news["didId"], "didId", "DIDWW DID", failures);
-    const inputs: DidTrunkAssignmentInputs = { didId: didId ?? "" };
+    const inputs: DidTrunkAssignmentInputs = {};
+    if (present(news["didId"]) && present(news["number"])) {
+      failures.push({ property: "number", reason: "set didId or number, not both: both name the DID" });
+    } else if (present(news["number"])) {
+      const number = checkNumber(news["number"], "number", failures);
+      if (number !== undefined) inputs.number = number;
+    } else if (present(news["didId"])) {
+      const didId = checkUuid(news["didId"], "didId", "DIDWW DID", failures);
+      if (didId !== undefined) inputs.didId = didId;
+    } else {
+      failures.push({
+        property: "didId",
+        reason: `didId is required: the DIDWW DID id (a UUID); or set number instead (E.164, e.g. ${E164_EXAMPLE})`,
+      });
+    }
 
     const hasTrunk = present(news["trunkId"]);
     const hasGroup = present(news["trunkGroupId"]);
@@ -73,7 +97,12 @@ export const didTrunkAssignment: ResourceOperations<DidTrunkAssignmentInputs, Di
 
   async diff(_id, olds, news) {
     // `olds` are the last outputs (refreshed by read when the user refreshes), so live drift shows up here.
-    if (isUnknown(news.didId) || news.didId !== olds.didId) return { changes: true, replaces: ["didId"] };
+    // Declared by number, the DID is the same while the number is: switching between didId and number replaces nothing.
+    if (news.number !== undefined) {
+      if (isUnknown(news.number) || digitsOf(news.number) !== olds.number) return { changes: true, replaces: ["number"] };
+    } else if (isUnknown(news.didId) || news.didId !== olds.didId) {
+      return { changes: true, replaces: ["didId"] };
+    }
     const want = routingOf(news);
     const changed =
       isUnknown(want.trunkId) ||
@@ -85,12 +114,13 @@ export const didTrunkAssignment: ResourceOperations<DidTrunkAssignmentInputs, Di
 
   async create(inputs) {
     // Adopts the DID whatever its routing was: dynamic resources cannot be imported, so create is the adoption.
-    const outs = await route(inputs);
-    return { id: inputs.didId, outs };
+    const outs = await route(await didIdOf(inputs), inputs);
+    return { id: outs.didId, outs };
   },
 
-  async update(_id, _olds, news) {
-    return { outs: await route(news) };
+  async update(id, _olds, news) {
+    // The id is the DID's: diff replaces the resource whenever the declared DID changes.
+    return { outs: await route(id, news) };
   },
 
   async read(id) {

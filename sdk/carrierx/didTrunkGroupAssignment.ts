@@ -6,10 +6,15 @@ const provider = providerFor("carrierx:DidTrunkGroupAssignment");
 
 export interface DidTrunkGroupAssignmentArgs {
   /**
-  The CarrierX DID's `did_sid` (a UUID). Changing it replaces the resource: the new DID gets the trunk group, then
-  the old one's is cleared.
+  The CarrierX DID's `did_sid` (a UUID). Set `didSid` or `number`. Changing the DID replaces the resource: the new
+  DID gets the trunk group, then the old one's is cleared.
   */
-  didSid: pulumi.Input<string>;
+  didSid?: pulumi.Input<string>;
+  /**
+  The DID's number in E.164 form with "+" (e.g. "+15162065574"), in place of `didSid`: looked up on create.
+  Switching between `didSid` and `number` for the same DID changes nothing.
+  */
+  number?: pulumi.Input<string>;
   /** The trunk group (`trunk_group_sid`, a UUID) the DID's calls go to. Changing it is an in-place update. */
   trunkGroupSid: pulumi.Input<string>;
 }
@@ -31,6 +36,6 @@ export class DidTrunkGroupAssignment extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: DidTrunkGroupAssignmentArgs, opts?: pulumi.CustomResourceOptions) {
     // Spread: Pulumi writes `__provider` into the object it is given, and users may reuse an args object.
-    super(provider, name, { phonenumber: undefined, ...args }, opts, "carrierx", "DidTrunkGroupAssignment");
+    super(provider, name, { didSid: undefined, phonenumber: undefined, ...args }, opts, "carrierx", "DidTrunkGroupAssignment");
   }
 }

@@ -5,8 +5,17 @@ import { providerFor } from "../shim";
 const provider = providerFor("didww:DidTrunkAssignment");
 
 export interface DidTrunkAssignmentArgs {
-  /** The DIDWW DID id (a UUID). Changing it replaces the resource: the old DID is unrouted, the new one routed. */
-  didId: pulumi.Input<string>;
+  /**
+  The DIDWW DID id (a UUID). Set `didId` or `number`. Changing the DID replaces the resource: the new DID is routed,
+  then the old one unrouted.
+  */
+  didId?: pulumi.Input<string>;
+  /**
+  The DID's number in E.164 form with "+" (e.g. "+16091609123456797"), in place of `didId`: looked up on create
+  (`filter[number]`; concurrent creates share one request per 100 numbers). Switching between `didId` and `number`
+  for the same DID changes nothing.
+  */
+  number?: pulumi.Input<string>;
   /** Route the DID to this voice in trunk (UUID). Set exactly one of `trunkId` and `trunkGroupId`. */
   trunkId?: pulumi.Input<string>;
   /** Route the DID to this voice in trunk group (UUID). Set exactly one of `trunkId` and `trunkGroupId`. */
@@ -35,7 +44,7 @@ export class DidTrunkAssignment extends pulumi.dynamic.Resource {
     super(
       provider,
       name,
-      { trunkId: undefined, trunkGroupId: undefined, number: undefined, ...args },
+      { didId: undefined, trunkId: undefined, trunkGroupId: undefined, number: undefined, ...args },
       opts,
       "didww",
       "DidTrunkAssignment",
