@@ -5,8 +5,9 @@ Voice IN trunk groups.
 It answers over real HTTP on 127.0.0.1 so that clients are exercised end to end (headers, media types, JSON:API
 documents, error bodies) without a DIDWW account. Behaviour follows DIDWW's documentation and recorded sandbox
 traffic (see the project's DIDWW reference): `Api-Key` authentication, the `X-DIDWW-API-Version` header and the
-2021-12-15 rename of `trunks`/`trunk_groups`, relationship linkage only for included relationships, and the
-jsonapi-resources error shapes and codes DIDWW emits.
+2021-12-15 rename of `trunks`/`trunk_groups`, relationship linkage only for included relationships, lists with
+DIDWW's filters, sort fields and `page[number]`/`page[size]` pagination, and the jsonapi-resources error shapes and
+codes DIDWW emits.
 
 One behaviour DIDWW leaves undocumented is decided here on purpose: a DID PATCH that would leave both a trunk and
 a trunk group set is refused with 422, even when the request names only one side. The sandbox never clears the
@@ -28,6 +29,7 @@ export interface DidwwSeed {
   trunks?: { id: string; name: string }[];
   /** A trunk listed in several groups ends up in the last one, as a trunk belongs to at most one group. */
   trunkGroups?: { id: string; name: string; trunkIds?: string[] }[];
+  /** `number` is E.164; a leading `+` is dropped, because DIDWW stores and returns numbers without it. */
   dids?: { id: string; number: string; trunkId?: string | null; trunkGroupId?: string | null }[];
 }
 
@@ -55,6 +57,20 @@ export interface DidRouting {
   trunkGroupId: string | null;
 }
 
+export interface TrunkSummary {
+  id: string;
+  name: string;
+  /** The group the trunk belongs to (at most one), or null. */
+  trunkGroupId: string | null;
+}
+
+export interface TrunkGroupSummary {
+  id: string;
+  name: string;
+  /** Members in membership order. */
+  trunkIds: string[];
+}
+
 export interface DidwwSandbox {
   /** Base URL including /v3, e.g. http://127.0.0.1:54321/v3 (valid after listen). */
   readonly url: string;
@@ -70,6 +86,12 @@ export interface DidwwSandbox {
   /** Trunk ids currently in the group, in membership order; undefined for an unknown group. */
   trunkGroupMembers(groupId: string): string[] | undefined;
   setTrunkGroupMembers(groupId: string, trunkIds: string[]): void;
+  /** Every DID ordered by number (as `sort=number` orders them, digit by digit), then id; for printing routing. */
+  dids(): DidRouting[];
+  /** Every trunk ordered by name, then id. */
+  trunks(): TrunkSummary[];
+  /** Every trunk group ordered by name, then id. */
+  trunkGroups(): TrunkGroupSummary[];
   /** Answers one request as if it arrived at `baseUrl` (…/v3); lets one server carry several sandbox APIs. */
   handle(request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void>;
 }
@@ -94,8 +116,16 @@ const SEEDED_CREATED_AT = "2026-01-05T09:30:00.000Z";
 const DID_EXPIRES_AT = "2026-12-05T09:30:00.000Z";
 /** Seeds carry no trunk configuration; every trunk forwards to this example number (from DIDWW's OpenAPI). */
 const PLACEHOLDER_PSTN_DESTINATION = "442037691880";
+const PLACEHOLDER_CONFIGURATION_TYPE = "pstn_configurations";
 /** DIDWW refuses larger per-DID capacity limits (recorded 422 in the Ruby SDK fixtures). */
 const MAX_CAPACITY_LIMIT = 32767;
+/** Lists answer this many records when the client sends no `page[size]` (reference §8). */
+const DEFAULT_PAGE_SIZE = 50;
+/**
+DIDWW's OpenAPI says 1000, its pagination page and Postman text say 100 (reference §8, open question 4). The sandbox
+enforces 100: a client that pages within it works against either limit, the other way round it might not.
+*/
+const MAX_PAGE_SIZE = 100;
 
 // ---------------------------------------------------------------------------------------------------------------
 // API versions and the 2021-12-15 rename
@@ -213,7 +243,7 @@ class SandboxState {
       assertUnused(state.dids, did.id, "DID");
       state.dids.set(did.id, {
         id: did.id,
-        number: did.number,
+        number: did.number.replace(/^\+/, ""),
         trunkId: null,
         trunkGroupId: null,
         description: null,
@@ -374,6 +404,31 @@ const typeMismatch = (type: string): ApiError =>
 const invalidInclude = (name: string, type: string): ApiError =>
   apiError(400, "112", "Invalid field", `${name} is not a valid includable relationship of ${type}`);
 
+const filterNotAllowed = (name: string): ApiError =>
+  apiError(400, "102", "Filter not allowed", `${name} is not allowed.`);
+
+/** `filter=x` instead of `filter[name]=x`. */
+const invalidFiltersSyntax = (value: string): ApiError =>
+  apiError(400, "120", "Invalid filters syntax", `${value} is not a valid syntax for filtering.`);
+
+const invalidSortCriteria = (field: string, type: string): ApiError =>
+  apiError(400, "114", "Invalid sort criteria", `${field} is not a valid sort criteria for ${type}`);
+
+/**
+jsonapi-resources answers an unknown `page[…]` key with code 105 and this title (its PageParametersNotAllowed);
+117 "Invalid Page Object" belongs to a malformed `page` as a whole, not to an extra key.
+*/
+const pageParamNotAllowed = (name: string): ApiError =>
+  apiError(400, "105", "Page parameter not allowed", `${name} is not an allowed page parameter.`);
+
+const invalidPageObject = (): ApiError => apiError(400, "117", "Invalid Page Object", "Invalid Page Object.");
+
+const invalidPageValue = (
+  name: "number" | "size",
+  value: string,
+  detail = `${value} is not a valid value for ${name} page parameter.`,
+): ApiError => apiError(400, "118", "Invalid page value", detail);
+
 /** DIDWW reports bad references with attribute-style pointers, even for relationships (`…/voice_in_trunk_id`). */
 function validationError(attribute: string, message: string, pointerField: string = attribute): JsonApiError {
   return {
@@ -505,7 +560,7 @@ function trunkAttributes(trunk: TrunkRecord): Record<string, unknown> {
     cli_prefix: null,
     ringing_timeout: null,
     created_at: trunk.createdAt,
-    configuration: { type: "pstn_configurations", attributes: { dst: PLACEHOLDER_PSTN_DESTINATION } },
+    configuration: { type: PLACEHOLDER_CONFIGURATION_TYPE, attributes: { dst: PLACEHOLDER_PSTN_DESTINATION } },
   };
 }
 
@@ -627,18 +682,27 @@ function collectIncluded(
   }
 }
 
+/** The related resources of all primary resources, each once, for the top-level `included` array. */
+function includedResources(
+  kind: Kind,
+  ids: readonly string[],
+  tree: IncludeTree,
+  ctx: RequestContext,
+): ResourceObject[] {
+  const entries = new Map<string, IncludedEntry>();
+  for (const id of ids) collectIncluded(kind, id, tree, ctx, entries);
+  // JSON:API forbids repeating a primary resource in `included` (e.g. include=voice_in_trunks.voice_in_trunk_group).
+  for (const id of ids) entries.delete(`${kind}/${id}`);
+  return [...entries.values()].map((entry) => renderResource(entry.kind, entry.id, entry.withLinkage, ctx));
+}
+
 function resourceDocument(kind: Kind, id: string, includeParam: string | undefined, ctx: RequestContext): object {
   const tree = parseInclude(includeParam);
   validateInclude(tree, kind, ctx.version.naming);
   const data = renderResource(kind, id, new Set(tree.keys()), ctx);
   const meta = { api_version: ctx.version.served };
   if (tree.size === 0) return { data, meta };
-  const entries = new Map<string, IncludedEntry>();
-  collectIncluded(kind, id, tree, ctx, entries);
-  // JSON:API forbids repeating the primary resource in `included` (e.g. include=voice_in_trunks.voice_in_trunk_group).
-  entries.delete(`${kind}/${id}`);
-  const included = [...entries.values()].map((entry) => renderResource(entry.kind, entry.id, entry.withLinkage, ctx));
-  return { data, included, meta };
+  return { data, included: includedResources(kind, [id], tree, ctx), meta };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -892,6 +956,325 @@ function applyGroupAttributes(group: GroupRecord, attributes: JsonObject): void 
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// GET /v3/dids, /v3/voice_in_trunks, /v3/voice_in_trunk_groups (lists)
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+One `filter[name]`: the values a record has for it. A record matches when any of them is among the values the
+client listed (a comma-separated list means "any of"); several filters must all match.
+*/
+interface FilterDef {
+  readonly valuesOf: (id: string, state: SandboxState) => readonly string[];
+  /** The filter is on a boolean column, so the client's values are cast the way Rails casts them. */
+  readonly boolean?: true;
+}
+
+const byId: FilterDef = { valuesOf: (id) => [id] };
+
+/** Compares with the attribute as rendered; a null attribute matches nothing, as SQL `IN` never matches NULL. */
+function byAttribute(kind: Kind, name: string, boolean?: true): FilterDef {
+  const valuesOf = (id: string, state: SandboxState): string[] => {
+    const value = attributesOf(kind, id, state)[name];
+    return value === null || value === undefined ? [] : [String(value)];
+  };
+  return boolean ? { valuesOf, boolean } : { valuesOf };
+}
+
+const isPendingRemoval = (did: DidRecord): boolean => did.billingCyclesCount === 0;
+
+const byDidTrunk: FilterDef = { valuesOf: (id, state) => asList(state.requireDid(id).trunkId) };
+const byDidTrunkGroup: FilterDef = { valuesOf: (id, state) => asList(state.requireDid(id).trunkGroupId) };
+
+/** Filters on relationships the sandbox names but never populates: like their always-null linkage, they never match. */
+const neverMatches: FilterDef = { valuesOf: () => [] };
+
+/** Accepted because DIDWW documents them ([OAS] `DidFilter`); the sandbox has no such records. */
+const DID_UNMODELLED_FILTERS = [
+  "address_verification.id",
+  "capacity_pool.id",
+  "city.id",
+  "country.id",
+  "did_group.features",
+  "did_group.id",
+  "emergency_calling_service.id",
+  "order.id",
+  "order.reference",
+  "region.id",
+  "shared_capacity_group.id",
+];
+
+/**
+The filters DIDWW documents for each list ([OAS] `DidFilter`, `VoiceInTrunkFilter`, `VoiceInTrunkGroupFilter`);
+anything else is refused like jsonapi-resources does. Groups have no `name` filter at DIDWW, so neither here.
+The lists are the 2026-04-16 ones for every version, except for the 2021-12-15 rename of the DID routing filters.
+*/
+function filterDefs(kind: Kind, naming: Naming): ReadonlyMap<string, FilterDef> {
+  switch (kind) {
+    case "dids":
+      return didFilterDefs(naming);
+    case "trunks":
+      return new Map([
+        ["id", byId],
+        ["name", byAttribute("trunks", "name")],
+        ["external_reference_id", byAttribute("trunks", "external_reference_id")],
+        ["configuration.type", { valuesOf: () => [PLACEHOLDER_CONFIGURATION_TYPE] }],
+      ]);
+    case "groups":
+      return new Map([
+        ["id", byId],
+        ["external_reference_id", byAttribute("groups", "external_reference_id")],
+      ]);
+  }
+}
+
+/**
+2026-04-16 still accepts the pre-rename `trunk.id` / `trunk_group.id` ([OAS] `DidFilter`). The reverse is not
+assumed: under a version before 2021-12-15 the DID has no `voice_in_trunk` relationship, so `voice_in_trunk.id`
+is refused with 102, as the new relationship names are in PATCH bodies and the new paths are with 404. A client
+that works here therefore sends the names its version defines.
+*/
+function didFilterDefs(naming: Naming): Map<string, FilterDef> {
+  const filters = new Map<string, FilterDef>([
+    ["id", byId],
+    ["number", byAttribute("dids", "number")],
+    ["description", byAttribute("dids", "description")],
+    ["billing_cycles_count", byAttribute("dids", "billing_cycles_count")],
+    ["blocked", byAttribute("dids", "blocked", true)],
+    ["terminated", byAttribute("dids", "terminated", true)],
+    ["awaiting_registration", byAttribute("dids", "awaiting_registration", true)],
+    ["emergency_enabled", byAttribute("dids", "emergency_enabled", true)],
+    // Replaced by billing_cycles_count = 0 in 2021-04-19 (reference §5.2), but still a documented filter.
+    ["pending_removal", { valuesOf: (id, state) => [String(isPendingRemoval(state.requireDid(id)))], boolean: true }],
+    ["trunk.id", byDidTrunk],
+    ["trunk_group.id", byDidTrunkGroup],
+    [`${naming.trunk}.id`, byDidTrunk],
+    [`${naming.trunkGroup}.id`, byDidTrunkGroup],
+  ]);
+  for (const name of DID_UNMODELLED_FILTERS) filters.set(name, neverMatches);
+  return filters;
+}
+
+interface Filter {
+  readonly def: FilterDef;
+  readonly values: ReadonlySet<string>;
+}
+
+/** `page[size]` → `size` for param "page"; undefined for any other key. */
+function bracketedName(param: string, key: string): string | undefined {
+  return key.startsWith(`${param}[`) && key.endsWith("]") ? key.slice(param.length + 1, -1) : undefined;
+}
+
+/** Refuses the first unknown filter, as jsonapi-resources does. */
+function readFilters(query: Readonly<Record<string, string>>, kind: Kind, naming: Naming): Filter[] {
+  const defs = filterDefs(kind, naming);
+  const filters: Filter[] = [];
+  for (const [key, raw] of Object.entries(query)) {
+    if (key === "filter") throw invalidFiltersSyntax(raw);
+    const name = bracketedName("filter", key);
+    if (name === undefined) continue;
+    const def = defs.get(name);
+    if (def === undefined) throw filterNotAllowed(name);
+    filters.push({ def, values: filterValues(raw, def) });
+  }
+  return filters;
+}
+
+/**
+Values are compared exactly: no trimming, and no `+` stripping, since DIDWW's numbers never carry one. Empty items
+are dropped, so `filter[id]=` matches nothing.
+*/
+function filterValues(raw: string, def: FilterDef): Set<string> {
+  const items = raw.split(",").filter((item) => item !== "");
+  return new Set(def.boolean ? items.map(castBoolean) : items);
+}
+
+/** ActiveModel's boolean cast, which DIDWW's `where` applies to filter values: these spell false, the rest true. */
+const RAILS_FALSE_VALUES = new Set(["0", "f", "F", "false", "FALSE", "off", "OFF"]);
+const castBoolean = (value: string): string => String(!RAILS_FALSE_VALUES.has(value));
+
+function matchesFilters(id: string, filters: readonly Filter[], state: SandboxState): boolean {
+  return filters.every((filter) => filter.def.valuesOf(id, state).some((value) => filter.values.has(value)));
+}
+
+/** The sort fields DIDWW documents ([OAS] `DidSort`, `VoiceInTrunkSort`, `VoiceInTrunkGroupSort`), all rendered. */
+const SORTABLE_ATTRIBUTES: Readonly<Record<Kind, readonly string[]>> = {
+  dids: [
+    "awaiting_registration",
+    "billing_cycles_count",
+    "blocked",
+    "capacity_limit",
+    "channels_included_count",
+    "created_at",
+    "dedicated_channels_count",
+    "description",
+    "expires_at",
+    "number",
+    "terminated",
+  ],
+  trunks: [
+    "capacity_limit",
+    "cli_format",
+    "cli_prefix",
+    "created_at",
+    "description",
+    "external_reference_id",
+    "name",
+    "priority",
+    "ringing_timeout",
+    "weight",
+  ],
+  groups: ["capacity_limit", "created_at", "external_reference_id", "name"],
+};
+
+interface SortCriterion {
+  readonly attribute: string;
+  readonly descending: boolean;
+}
+
+/** `sort=a,-b`; a field DIDWW does not document is refused (114), never ignored. A blank `sort` means none. */
+function readSort(param: string | undefined, kind: Kind, naming: Naming): SortCriterion[] {
+  if (param === undefined || param.trim() === "") return [];
+  return param.split(",").map((item) => {
+    const descending = item.startsWith("-");
+    const attribute = descending ? item.slice(1) : item;
+    if (!SORTABLE_ATTRIBUTES[kind].includes(attribute)) throw invalidSortCriteria(attribute, typeOf(kind, naming));
+    return { attribute, descending };
+  });
+}
+
+/** Code-unit order, i.e. PostgreSQL's "C" collation (DIDWW's own collation may order mixed case differently). */
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+/** PostgreSQL's default NULL placement: after every value ascending, hence before them descending. */
+function compareAttributeValues(a: unknown, b: unknown): number {
+  const aMissing = a === null || a === undefined;
+  const bMissing = b === null || b === undefined;
+  if (aMissing || bMissing) return Number(aMissing) - Number(bMissing);
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  if (typeof a === "boolean" && typeof b === "boolean") return Number(a) - Number(b);
+  return compareText(String(a), String(b));
+}
+
+/**
+DIDWW orders lists by id unless told otherwise. Under explicit criteria the id still breaks ties, so consecutive
+pages neither repeat nor skip records.
+*/
+function orderIds(kind: Kind, ids: string[], criteria: readonly SortCriterion[], state: SandboxState): string[] {
+  if (criteria.length === 0) return ids.sort(compareText);
+  const keyed = ids.map((id) => ({ id, attributes: attributesOf(kind, id, state) }));
+  keyed.sort((a, b) => {
+    for (const { attribute, descending } of criteria) {
+      const order = compareAttributeValues(a.attributes[attribute], b.attributes[attribute]);
+      if (order !== 0) return descending ? -order : order;
+    }
+    return compareText(a.id, b.id);
+  });
+  return keyed.map((entry) => entry.id);
+}
+
+interface Page {
+  readonly number: number;
+  readonly size: number;
+}
+
+/**
+jsonapi-resources' PagedPaginator: only `page[number]` and `page[size]`, and, like it, a bare `page=N` as the page
+number. Unlike its `to_i`, a value that is not a whole number is refused instead of being read as 0 or truncated.
+*/
+function readPage(query: Readonly<Record<string, string>>): Page {
+  let number: string | undefined;
+  let size: string | undefined;
+  for (const [key, value] of Object.entries(query)) {
+    const name = bracketedName("page", key);
+    if (name === "number") number = value;
+    else if (name === "size") size = value;
+    else if (name !== undefined) throw pageParamNotAllowed(name);
+  }
+  const bare = query["page"];
+  if (bare !== undefined) {
+    // Rails cannot parse `page=N` together with `page[…]`; DIDWW would not get as far as paginating.
+    if (number !== undefined || size !== undefined) throw invalidPageObject();
+    number = bare;
+  }
+  const page = {
+    size: size === undefined ? DEFAULT_PAGE_SIZE : pageInteger("size", size),
+    number: number === undefined ? 1 : pageInteger("number", number),
+  };
+  if (page.size < 1) throw invalidPageValue("size", String(page.size));
+  if (page.size > MAX_PAGE_SIZE) {
+    throw invalidPageValue("size", String(page.size), `size exceeds maximum page size of ${MAX_PAGE_SIZE}.`);
+  }
+  if (page.number < 1) throw invalidPageValue("number", String(page.number));
+  return page;
+}
+
+function pageInteger(name: "number" | "size", value: string): number {
+  const parsed = Number(value);
+  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(parsed)) throw invalidPageValue(name, value);
+  return parsed;
+}
+
+interface PaginationLinks {
+  first: string;
+  last: string;
+  prev?: string;
+  next?: string;
+}
+
+/**
+Absolute links as jsonapi-resources builds them for paged lists: `prev` whenever the page is past the first (even
+past the end), `next` until the last page, `last` at least page 1. Every other query parameter is kept, so
+following `next` continues the same filtered, sorted and included list.
+*/
+function paginationLinks(
+  kind: Kind,
+  page: Page,
+  total: number,
+  query: Readonly<Record<string, string>>,
+  ctx: RequestContext,
+): PaginationLinks {
+  const kept = Object.entries(query).filter(([key]) => key !== "page" && bracketedName("page", key) === undefined);
+  const href = (number: number): string => {
+    const params = new URLSearchParams(kept);
+    params.append("page[number]", String(number));
+    params.append("page[size]", String(page.size));
+    return `${ctx.baseUrl}/${typeOf(kind, ctx.version.naming)}?${params}`;
+  };
+  const pageCount = Math.ceil(total / page.size);
+  const links: PaginationLinks = { first: href(1), last: href(Math.max(pageCount, 1)) };
+  if (page.number > 1) links.prev = href(page.number - 1);
+  if (page.number < pageCount) links.next = href(page.number + 1);
+  return links;
+}
+
+function allIds(kind: Kind, state: SandboxState): string[] {
+  if (kind === "dids") return [...state.dids.keys()];
+  return kind === "trunks" ? [...state.trunks.keys()] : [...state.groups.keys()];
+}
+
+/** Parameters are checked in jsonapi-resources' order: include, filter, sort, page. */
+function collectionDocument(kind: Kind, query: Readonly<Record<string, string>>, ctx: RequestContext): object {
+  const naming = ctx.version.naming;
+  const tree = parseInclude(query["include"]);
+  validateInclude(tree, kind, naming);
+  const filters = readFilters(query, kind, naming);
+  const criteria = readSort(query["sort"], kind, naming);
+  const page = readPage(query);
+  const matching = allIds(kind, ctx.state).filter((id) => matchesFilters(id, filters, ctx.state));
+  const start = (page.number - 1) * page.size;
+  const pageIds = orderIds(kind, matching, criteria, ctx.state).slice(start, start + page.size);
+  const withLinkage = new Set(tree.keys());
+  const data = pageIds.map((id) => renderResource(kind, id, withLinkage, ctx));
+  const meta = { api_version: ctx.version.served, total_records: matching.length };
+  const links = paginationLinks(kind, page, matching.length, query, ctx);
+  if (tree.size === 0) return { data, meta, links };
+  return { data, included: includedResources(kind, pageIds, tree, ctx), meta, links };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Routing
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -899,39 +1282,65 @@ function applyGroupAttributes(group: GroupRecord, attributes: JsonObject): void 
 interface HandlerInput {
   readonly include: string | undefined;
   readonly body: unknown;
+  /** The query string, one value per name (the last one when a name repeats, as Rails keeps it). */
+  readonly query: Readonly<Record<string, string>>;
 }
 
-type Handler = (id: string, input: HandlerInput, ctx: RequestContext) => object;
+type Handler = (input: HandlerInput, ctx: RequestContext) => object;
+type MemberHandler = (id: string, input: HandlerInput, ctx: RequestContext) => object;
 
 const getHandler =
-  (kind: Kind): Handler =>
+  (kind: Kind): MemberHandler =>
   (id, input, ctx) => {
     if (!recordExists(ctx.state, kind, id)) throw recordNotFound(id);
     return resourceDocument(kind, id, input.include, ctx);
   };
 
-const patchDidHandler: Handler = (id, input, ctx) => patchDid(id, input.body, input.include, ctx);
-const patchGroupHandler: Handler = (id, input, ctx) => patchGroup(id, input.body, input.include, ctx);
+const patchDidHandler: MemberHandler = (id, input, ctx) => patchDid(id, input.body, input.include, ctx);
+const patchGroupHandler: MemberHandler = (id, input, ctx) => patchGroup(id, input.body, input.include, ctx);
 
 /** DIDWW accepts PUT as an alias of PATCH. Trunks are read-only here: the sandbox manages routing, not trunks. */
-const HANDLERS: Readonly<Record<Kind, Readonly<Record<string, Handler>>>> = {
+const MEMBER_HANDLERS: Readonly<Record<Kind, Readonly<Record<string, MemberHandler>>>> = {
   dids: { GET: getHandler("dids"), PATCH: patchDidHandler, PUT: patchDidHandler },
   trunks: { GET: getHandler("trunks") },
   groups: { GET: getHandler("groups"), PATCH: patchGroupHandler, PUT: patchGroupHandler },
 };
 
+const listHandler =
+  (kind: Kind): Handler =>
+  (input, ctx) =>
+    collectionDocument(kind, input.query, ctx);
+
+/** Lists only: DIDs are bought through orders, and the sandbox creates no trunks or groups (POST answers 405). */
+const COLLECTION_HANDLERS: Readonly<Record<Kind, Readonly<Record<string, Handler>>>> = {
+  dids: { GET: listHandler("dids") },
+  trunks: { GET: listHandler("trunks") },
+  groups: { GET: listHandler("groups") },
+};
+
 const BODY_METHODS = new Set(["POST", "PATCH", "PUT"]);
 
-/** Only `/v3/{collection}/{id}` of the generation the request's version selects; the other generation's paths 404. */
-function resolveRoute(method: string, path: string, naming: Naming): { kind: Kind; id: string; handler: Handler } {
-  const match = /^\/v3\/([^/]+)\/([^/]+)$/.exec(path);
+/**
+`/v3/{collection}` and `/v3/{collection}/{id}` of the generation the request's version selects; the other
+generation's paths 404.
+*/
+function resolveRoute(method: string, path: string, naming: Naming): Handler {
+  const match = /^\/v3\/([^/]+)(?:\/([^/]+))?$/.exec(path);
   const kind = match ? kindOfCollection(match[1] ?? "", naming) : undefined;
-  const id = match ? safeDecode(match[2] ?? "") : undefined;
-  if (kind === undefined || id === undefined) throw routeNotFound(method, path);
-  const handlers = HANDLERS[kind];
-  const handler = handlers[method];
+  if (match === null || kind === undefined) throw routeNotFound(method, path);
+  const segment = match[2];
+  if (segment === undefined) return handlerFor(COLLECTION_HANDLERS[kind], method, path);
+  const id = safeDecode(segment);
+  if (id === undefined) throw routeNotFound(method, path);
+  const handler = handlerFor(MEMBER_HANDLERS[kind], method, path);
+  return (input, ctx) => handler(id, input, ctx);
+}
+
+function handlerFor<T>(handlers: Readonly<Record<string, T>>, method: string, path: string): T {
+  // Own keys only, so a method named like an Object.prototype member cannot resolve to one.
+  const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined;
   if (handler === undefined) throw methodNotAllowed(method, path, Object.keys(handlers));
-  return { kind, id, handler };
+  return handler;
 }
 
 function kindOfCollection(segment: string, naming: Naming): Kind | undefined {
@@ -1078,7 +1487,29 @@ class DidwwSandboxServer implements DidwwSandbox {
 
   did(id: string): DidRouting | undefined {
     const did = this.state.dids.get(id);
-    return did && { id: did.id, number: did.number, trunkId: did.trunkId, trunkGroupId: did.trunkGroupId };
+    return did && routingOf(did);
+  }
+
+  dids(): DidRouting[] {
+    const dids = [...this.state.dids.values()];
+    dids.sort((a, b) => compareText(a.number, b.number) || compareText(a.id, b.id));
+    return dids.map(routingOf);
+  }
+
+  trunks(): TrunkSummary[] {
+    return byName([...this.state.trunks.values()]).map((trunk) => ({
+      id: trunk.id,
+      name: trunk.name,
+      trunkGroupId: this.state.groupOfTrunk(trunk.id)?.id ?? null,
+    }));
+  }
+
+  trunkGroups(): TrunkGroupSummary[] {
+    return byName([...this.state.groups.values()]).map((group) => ({
+      id: group.id,
+      name: group.name,
+      trunkIds: [...group.trunkIds],
+    }));
   }
 
   setDidRouting(id: string, routing: { trunkId?: string | null; trunkGroupId?: string | null }): void {
@@ -1111,20 +1542,29 @@ class DidwwSandboxServer implements DidwwSandbox {
     try {
       authorize(request.headers, this.apiKey);
       const version = negotiateVersion(headerValue(request.headers, "x-didww-api-version"));
-      const route = resolveRoute(method, url.pathname, version.naming);
+      const handler = resolveRoute(method, url.pathname, version.naming);
       checkAccept(request.headers);
       if (BODY_METHODS.has(method)) {
         checkContentType(request.headers);
         if (parsed === undefined) throw payloadTooLarge();
         if (!parsed.ok) throw malformedJson(parsed.reason);
       }
-      const input: HandlerInput = { include: query["include"], body };
-      send(response, 200, route.handler(route.id, input, { state: this.state, version, baseUrl }));
+      const input: HandlerInput = { include: query["include"], body, query };
+      send(response, 200, handler(input, { state: this.state, version, baseUrl }));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       send(response, error.status, { errors: error.errors }, error.headers);
     }
   }
+}
+
+function routingOf(did: DidRecord): DidRouting {
+  return { id: did.id, number: did.number, trunkId: did.trunkId, trunkGroupId: did.trunkGroupId };
+}
+
+/** Sorts in place by name, then id (names of trunks need not be unique). */
+function byName<T extends { readonly id: string; readonly name: string }>(records: T[]): T[] {
+  return records.sort((a, b) => compareText(a.name, b.name) || compareText(a.id, b.id));
 }
 
 /** A bug in the sandbox must surface as a 500 the client can see, not as a hung request. */
