@@ -149,7 +149,7 @@ async function resolveDidww(file: RoutingFile, client: DidwwClient, routing: Res
   }
 
   const groupLines = new Map<string, number>();
-  const groupOfTrunk = new Map<string, { group: string; line: number }>();
+  const groupOfTrunk = new Map<string, { id: string; name: string; line: number }>();
   for (const entry of groupEntries) {
     const live = pick(entry.group, "DIDWW trunk group", groups, (g) => g.id, (g) => g.name, problems);
     const wantTrunkIds: string[] = [];
@@ -162,17 +162,17 @@ async function resolveDidww(file: RoutingFile, client: DidwwClient, routing: Res
       }
       // Offline checks compare what is written; a trunk named in one group and given by id in another shows here.
       const other = groupOfTrunk.get(trunk.id);
-      if (other !== undefined && live !== undefined && other.group !== live.id) {
+      if (other !== undefined && live !== undefined && other.id !== live.id) {
         problems.push({
           ...ref.at,
-          message: `trunk ${ref.value} (${trunk.id}) is also in trunk group ${other.group} (line ${other.line}): a DIDWW trunk belongs to at most one group`,
+          message: `trunk ${label(ref, trunk.id)} is also in trunk group ${other.name} (line ${other.line}): a DIDWW trunk belongs to at most one group`,
         });
         complete = false;
       } else if (live !== undefined) {
-        groupOfTrunk.set(trunk.id, { group: live.id, line: entry.group.at.line });
+        groupOfTrunk.set(trunk.id, { id: live.id, name: live.name, line: entry.group.at.line });
       }
       if (wantTrunkIds.includes(trunk.id)) {
-        problems.push({ ...ref.at, message: `trunk ${ref.value} (${trunk.id}) is listed twice in this group` });
+        problems.push({ ...ref.at, message: `trunk ${label(ref, trunk.id)} is listed twice in this group` });
         complete = false;
       } else {
         wantTrunkIds.push(trunk.id);
@@ -181,7 +181,7 @@ async function resolveDidww(file: RoutingFile, client: DidwwClient, routing: Res
     if (live === undefined || !complete) continue;
     const first = groupLines.get(live.id);
     if (first !== undefined) {
-      problems.push({ ...entry.group.at, message: `trunk group ${entry.group.value} (${live.id}) is listed twice (first at line ${first})` });
+      problems.push({ ...entry.group.at, message: `trunk group ${label(entry.group, live.id)} is listed twice (first at line ${first})` });
       continue;
     }
     groupLines.set(live.id, entry.group.at.line);
@@ -197,10 +197,17 @@ async function findTrunks(client: DidwwClient, refs: readonly Ref[]): Promise<Tr
   const ids = [...new Set(refs.filter((r) => isUuid(r.value)).map((r) => r.value.toLowerCase()))];
   const names = [...new Set(refs.filter((r) => !isUuid(r.value)).map((r) => r.value))];
   if (names.some((name) => name.includes(","))) return client.listTrunks();
-  return [
+  const found = [
     ...(ids.length > 0 ? await client.findTrunks("id", ids) : []),
     ...(names.length > 0 ? await client.findTrunks("name", names) : []),
   ];
+  // A trunk named in one place and given by id in another comes back from both lookups.
+  return [...new Map(found.map((trunk) => [trunk.id, trunk])).values()];
+}
+
+/** How a message names a looked-up object: as the file wrote it, with the id when the file used a name. */
+function label(ref: Ref, id: string): string {
+  return ref.value.toLowerCase() === id ? id : `${ref.value} (${id})`;
 }
 
 async function resolveCarrierx(file: RoutingFile, client: CarrierxClient, routing: ResolvedRouting, problems: Problem[]) {
