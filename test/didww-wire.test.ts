@@ -157,6 +157,54 @@ describe.each([
   });
 });
 
+describe("DIDWW DIDs declared by number", () => {
+  beforeEach(() => useConfig({ "didww:apiKey": KEY }));
+  const D2 = "44957076-778a-4802-b60c-d22db0cda284";
+  const D3 = "e2a1b3c4-5d6e-4f70-8192-a3b4c5d6e7f8";
+  const listed = (id: string, number: string) => ({
+    id,
+    type: "dids",
+    attributes: { number },
+    relationships: { voice_in_trunk: { data: null }, voice_in_trunk_group: { data: null } },
+  });
+
+  it("concurrent creates share one filter[number] lookup, then send one PATCH each", async () => {
+    const numbers = ["16091609123456797", "442037691880", "493012345678"];
+    nock(BASE, headers("2026-04-16"))
+      .get("/v3/dids")
+      .query({
+        "filter[number]": numbers.join(","),
+        include: "voice_in_trunk,voice_in_trunk_group",
+        "page[number]": "1",
+        "page[size]": "100",
+      })
+      .reply(200, {
+        data: [listed(DID, numbers[0]!), listed(D2, numbers[1]!), listed(D3, numbers[2]!)],
+        meta: { api_version: "2026-04-16", total_records: 3 },
+        links: {},
+      });
+    for (const [id, number] of [[DID, numbers[0]], [D2, numbers[1]], [D3, numbers[2]]] as const) {
+      nock(BASE).patch(`/v3/dids/${id}`).reply(200, { data: { id, type: "dids", attributes: { number } } });
+    }
+    const created = await Promise.all(numbers.map((number) => did.create({ number: `+${number}`, trunkId: TRUNK })));
+    expect(created.map((c) => [c.id, c.outs.didId, c.outs.number])).toEqual([
+      [DID, DID, numbers[0]],
+      [D2, D2, numbers[1]],
+      [D3, D3, numbers[2]],
+    ]);
+  });
+
+  it("a number the account does not have fails the create, naming it, and sends no PATCH", async () => {
+    nock(BASE)
+      .get("/v3/dids")
+      .query(true)
+      .reply(200, { data: [], meta: { api_version: "2026-04-16", total_records: 0 }, links: {} });
+    await expect(did.create({ number: "+4930000001", trunkId: TRUNK })).rejects.toThrow(
+      "DIDWW has no DID with the number +4930000001 in this account (GET /v3/dids?filter[number]=4930000001)",
+    );
+  });
+});
+
 describe("DIDWW errors", () => {
   beforeEach(() => useConfig({ "didww:apiKey": KEY }));
 
