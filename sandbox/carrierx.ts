@@ -1,12 +1,18 @@
 /**
 A stateful local stand-in for the slice of the CarrierX Core API v2 that DID routing touches: DIDs
-(`/phonenumber/dids/{did_sid}`) and trunk groups (`/trunk_groups/{trunk_group_sid}`).
+(`/phonenumber/dids` and `/phonenumber/dids/{did_sid}`) and trunk groups (`/trunk_groups` and
+`/trunk_groups/{trunk_group_sid}`).
 
 It answers over real HTTP on 127.0.0.1 so that clients are exercised end to end (headers, JSON bodies, error bodies)
 without a CarrierX account. Behaviour follows the project's CarrierX reference: `Authorization: Bearer` tokens,
 415 for bodies sent without `application/json`, PATCH changing only the fields sent and PUT replacing the whole
 object, DID objects shaped like the documented sample, and errors as `{message, errors: [{field, message,
 reference_sid}]}` (the shape the reference calls plausible; CarrierX has not documented it).
+
+Lists follow the documented envelope (`count`, `has_more`, `items`, `limit`, `offset`, `pagination.next`, `total`) and
+filter syntax (`<attr> <op> <value>` joined by ` and `), narrowed to what a routing client needs: `eq` on a few
+attributes. Anything else the sandbox cannot answer faithfully (another operator or attribute, `order`, cursor
+paging) is refused with 400 naming it, rather than ignored, so a client never mistakes a wrong page for a real one.
 
 Decided here where CarrierX is silent: a `trunk_group_sid` of a group the partner does not have is refused with 422
 (`reference_sid` naming it), and so is a change of a read-only field or a field a DID does not have.
@@ -51,6 +57,10 @@ export interface CarrierxSandbox {
   readonly requests: RecordedRequest[];
   /** A copy of the DID object, or undefined for an unknown DID. */
   did(sid: string): CarrierxDid | undefined;
+  /** Copies of every DID object, ordered by `phonenumber` (the order the list endpoint serves). */
+  dids(): CarrierxDid[];
+  /** Every trunk group, ordered by name (the order the list endpoint serves). */
+  trunkGroups(): { sid: string; name: string }[];
   /** A change made outside the API ("drift"); the group must exist. */
   setDidTrunkGroup(sid: string, trunkGroupSid: string | null): void;
   /** The DID leaves the partner's account (released): it answers 404 from then on. */
@@ -67,6 +77,9 @@ export function createCarrierxSandbox(options: CarrierxSandboxOptions = {}): Car
 
 const PARTNER_SID = "e00430c3-a7d0-4666-ab5c-f7202448382f";
 const MAX_BODY_BYTES = 1024 * 1024;
+/** Page sizes (reference §3.6). */
+const DEFAULT_LIMIT = 10;
+const MAX_LIMIT = 1000;
 
 /** Fields a DID update may change (reference §3.2, "Writable on PATCH/PUT (expected)"), with PUT's reset values. */
 const WRITABLE_DID_FIELDS: Readonly<Record<string, unknown>> = {
@@ -138,9 +151,24 @@ class ApiError extends Error {
 
 const validation = (errors: FieldError[]): ApiError => new ApiError(422, "object validation error", errors);
 
+/** A bad query argument: `field` names the argument, so clients that print `errors[]` show what to fix. */
+const badQuery = (field: string, message: string): ApiError =>
+  new ApiError(400, "Bad Request", [{ field, message, reference_sid: null }]);
+
 // --- Handlers ------------------------------------------------------------------------------------------------------
 
-type Handler = (state: State, sid: string, body: unknown) => object;
+/** What a handler needs from the request, once authentication, route and body have been checked. */
+interface HandlerInput {
+  readonly state: State;
+  /** The sid in the path; empty for collection paths. */
+  readonly sid: string;
+  readonly body: unknown;
+  readonly query: URLSearchParams;
+  /** The collection's absolute URL, e.g. http://127.0.0.1:54321/core/v2/phonenumber/dids (for `pagination.next`). */
+  readonly collectionUrl: string;
+}
+
+type Handler = (input: HandlerInput) => object;
 
 function requireDid(state: State, sid: string): CarrierxDid {
   const did = state.dids.get(sid);
@@ -171,10 +199,10 @@ function changesOf(state: State, did: CarrierxDid, body: unknown): Record<string
   return Object.fromEntries(Object.entries(body).filter(([field]) => field in WRITABLE_DID_FIELDS));
 }
 
-const getDid: Handler = (state, sid) => requireDid(state, sid);
+const getDid: Handler = ({ state, sid }) => requireDid(state, sid);
 
 /** PATCH: only the fields sent change (nested `attributes` merge, as the reference infers for default PATCH). */
-const patchDid: Handler = (state, sid, body) => {
+const patchDid: Handler = ({ state, sid, body }) => {
   const did = requireDid(state, sid);
   for (const [field, value] of Object.entries(changesOf(state, did, body))) {
     const current = did[field];
@@ -185,7 +213,7 @@ const patchDid: Handler = (state, sid, body) => {
 };
 
 /** PUT: the whole writable object is replaced; a field left out falls back to its default (a route is lost). */
-const putDid: Handler = (state, sid, body) => {
+const putDid: Handler = ({ state, sid, body }) => {
   const did = requireDid(state, sid);
   const changes = changesOf(state, did, body);
   for (const [field, reset] of Object.entries(WRITABLE_DID_FIELDS)) {
@@ -194,22 +222,143 @@ const putDid: Handler = (state, sid, body) => {
   return did;
 };
 
-const getGroup: Handler = (state, sid) => {
+const getGroup: Handler = ({ state, sid }) => {
   const group = state.groups.get(sid);
   if (group === undefined) throw new ApiError(404, "Cannot find item by SID");
   return groupObject(group);
 };
 
+/** The documented `trunk_group_sid` query argument narrows the DID list like the equivalent filter. */
+const listDids: Handler = (input) => {
+  const conditions = parseFilter(input.query.get("filter") ?? "", ["phonenumber", "did_sid", "trunk_group_sid"]);
+  const group = input.query.get("trunk_group_sid");
+  if (group !== null) conditions.push({ attribute: "trunk_group_sid", value: group });
+  const items = sortedDids(input.state).filter((did) => matches(did, conditions));
+  return page(items, input);
+};
+
+const listGroups: Handler = (input) => {
+  const conditions = parseFilter(input.query.get("filter") ?? "", ["name", "trunk_group_sid"]);
+  const items = sortedGroups(input.state).map(groupObject).filter((group) => matches(group, conditions));
+  return page(items, input);
+};
+
 const ROUTES: { pattern: RegExp; handlers: Readonly<Record<string, Handler>> }[] = [
+  { pattern: /^\/core\/v2\/phonenumber\/dids$/, handlers: { GET: listDids } },
   { pattern: /^\/core\/v2\/phonenumber\/dids\/([^/]+)$/, handlers: { GET: getDid, PATCH: patchDid, PUT: putDid } },
+  { pattern: /^\/core\/v2\/trunk_groups$/, handlers: { GET: listGroups } },
   { pattern: /^\/core\/v2\/trunk_groups\/([^/]+)$/, handlers: { GET: getGroup } },
 ];
+
+function sortedDids(state: State): CarrierxDid[] {
+  return [...state.dids.values()].sort((a, b) => compare(a.phonenumber, b.phonenumber) || compare(a.did_sid, b.did_sid));
+}
+
+function sortedGroups(state: State): { sid: string; name: string }[] {
+  return [...state.groups.values()].sort((a, b) => compare(a.name, b.name) || compare(a.sid, b.sid));
+}
+
+/** Code-unit order, so the order never depends on the machine's locale. */
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+// --- Lists: filter and pagination (reference §3.5, §3.6) -----------------------------------------------------------
+
+interface Condition {
+  attribute: string;
+  value: string;
+}
+
+/** One `<attr> <op> <value>`; the value is double-quoted, single-quoted or bare (no spaces, no quotes). */
+const CONDITION = /\s*([A-Za-z_][\w.]*)\s+(\S+)\s+(?:"([^"]*)"|'([^']*)'|([^\s"']+))\s*/y;
+const AND = /and\s+/y;
+
+/** Parses `filter`; whatever the sandbox cannot evaluate exactly is refused (400) rather than ignored. */
+function parseFilter(filter: string, attributes: readonly string[]): Condition[] {
+  const conditions: Condition[] = [];
+  let position = 0;
+  while (filter.trim() !== "" && position < filter.length) {
+    if (conditions.length > 0) {
+      AND.lastIndex = position;
+      if (!AND.test(filter)) throw malformedFilter(filter.slice(position));
+      position = AND.lastIndex;
+    }
+    CONDITION.lastIndex = position;
+    const match = CONDITION.exec(filter);
+    if (match === null) throw malformedFilter(filter.slice(position));
+    position = CONDITION.lastIndex;
+    const [text, attribute = "", operator = ""] = match;
+    if (!attributes.includes(attribute)) {
+      const supported = attributes.join(", ");
+      throw badQuery("filter", `unsupported filter attribute "${attribute}" (the sandbox filters on ${supported})`);
+    }
+    if (operator !== "eq") {
+      throw badQuery("filter", `unsupported filter operator "${operator}" in "${text.trim()}" (the sandbox supports eq)`);
+    }
+    conditions.push({ attribute, value: match[3] ?? match[4] ?? match[5] ?? "" });
+  }
+  return conditions;
+}
+
+const malformedFilter = (rest: string): ApiError =>
+  badQuery(
+    "filter",
+    `malformed filter near "${rest.trim()}" (expected <attr> <op> <value> conditions joined with " and ")`,
+  );
+
+function matches(item: Record<string, unknown>, conditions: readonly Condition[]): boolean {
+  return conditions.every(({ attribute, value }) => item[attribute] === value);
+}
+
+/** Query arguments CarrierX documents that would change which items come back; the sandbox does not model them. */
+const UNSUPPORTED_LIST_ARGUMENTS = ["order", "after", "before"];
+
+function page(items: readonly object[], input: HandlerInput): object {
+  for (const name of UNSUPPORTED_LIST_ARGUMENTS) {
+    if (input.query.has(name)) throw badQuery(name, `${name} is not supported by the sandbox`);
+  }
+  const limit = integerArgument(input.query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+  const offset = integerArgument(input.query, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
+  const pageItems = items.slice(offset, offset + limit);
+  const hasMore = offset + pageItems.length < items.length;
+  return {
+    count: pageItems.length,
+    has_more: hasMore,
+    items: pageItems.map((item) => structuredClone(item)),
+    limit,
+    offset,
+    pagination: hasMore ? { next: nextPageUrl(input, limit, offset + limit) } : {},
+    total: items.length,
+  };
+}
+
+/** Plain decimal digits only: `1e3`, `+5` or `2.0` are refused like any other non-integer. */
+function integerArgument(query: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
+  const text = query.get(name);
+  if (text === null) return fallback;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
+    throw badQuery(name, `${name} must be ${range}, not "${text}"`);
+  }
+  return value;
+}
+
+/** Absolute, keeping the request's other arguments (the filter above all), as clients follow it verbatim. */
+function nextPageUrl(input: HandlerInput, limit: number, offset: number): string {
+  const query = new URLSearchParams(input.query);
+  query.delete("limit");
+  query.delete("offset");
+  query.append("limit", String(limit));
+  query.append("offset", String(offset));
+  return `${input.collectionUrl}?${query.toString()}`;
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function resolveRoute(method: string, path: string): { sid: string; handler: Handler } {
+  // A collection pattern has no capture group, so `sid` is "" for it.
   for (const { pattern, handlers } of ROUTES) {
     const match = pattern.exec(path);
     if (!match) continue;
@@ -282,7 +431,7 @@ class CarrierxSandboxServer implements CarrierxSandbox {
   private readonly listener = new LoopbackListener(
     "CarrierX",
     "/core/v2",
-    (request, response) => this.handle(request, response),
+    (request, response, baseUrl) => this.handle(request, response, baseUrl),
     (response, error) => {
       if (response.headersSent) response.destroy();
       else send(response, 500, { message: error instanceof Error ? error.message : String(error), errors: [] });
@@ -324,7 +473,15 @@ class CarrierxSandboxServer implements CarrierxSandbox {
     if (!this.state.dids.delete(sid)) throw new Error(`unknown DID ${sid} in the CarrierX sandbox`);
   }
 
-  async handle(request: IncomingMessage, response: ServerResponse, _baseUrl?: string): Promise<void> {
+  dids(): CarrierxDid[] {
+    return sortedDids(this.state).map((did) => structuredClone(did));
+  }
+
+  trunkGroups(): { sid: string; name: string }[] {
+    return sortedGroups(this.state).map((group) => ({ ...group }));
+  }
+
+  async handle(request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void> {
     const method = request.method ?? "GET";
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     const parsed = parseJson(await readBody(request));
@@ -346,7 +503,10 @@ class CarrierxSandboxServer implements CarrierxSandbox {
         checkContentType(request.headers);
         if (parsed === NO_JSON) throw new ApiError(400, "No JSON object could be decoded");
       }
-      send(response, 200, route.handler(this.state, route.sid, body));
+      // The path below /core/v2, appended to the base URL the request arrived on.
+      const collectionUrl = `${baseUrl}${url.pathname.slice("/core/v2".length)}`;
+      const input = { state: this.state, sid: route.sid, body, query: url.searchParams, collectionUrl };
+      send(response, 200, route.handler(input));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       send(response, error.status, { message: error.message, errors: error.errors }, error.headers);

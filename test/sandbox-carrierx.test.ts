@@ -142,3 +142,134 @@ describe("CarrierX sandbox: DID updates", () => {
     expect(sandbox.did(D2)).toBeUndefined();
   });
 });
+
+describe("CarrierX sandbox: lists", () => {
+  // 25 DIDs seeded out of order, so the tests see the list's own ordering; every fifth one is on G1.
+  const numbers = Array.from({ length: 25 }, (_, i) => `1516206${String(5600 + ((i * 7) % 25)).padStart(4, "0")}`);
+  const sidOf = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+  const sandbox = createCarrierxSandbox({
+    token: TOKEN,
+    seed: {
+      trunkGroups: [
+        { sid: G2, name: "backup" },
+        { sid: G1, name: "TrunkGroup4" },
+      ],
+      dids: numbers.map((phonenumber, i) => ({ sid: sidOf(i), phonenumber, trunkGroupSid: i % 5 === 0 ? G1 : null })),
+    },
+  });
+  beforeAll(async () => void (await sandbox.listen()));
+  afterAll(() => sandbox.close());
+  const call = client(sandbox);
+  const list = (path: string, query: Record<string, string> = {}) => call("GET", `${path}?${new URLSearchParams(query)}`);
+  const sorted = [...numbers].sort();
+
+  it("pages DIDs by phonenumber with the documented envelope and an absolute pagination.next", async () => {
+    const first = await list("/phonenumber/dids");
+    expect(first.status).toBe(200);
+    expect(Object.keys(first.json)).toEqual(["count", "has_more", "items", "limit", "offset", "pagination", "total"]);
+    expect(first.json).toMatchObject({ count: 10, has_more: true, limit: 10, offset: 0, total: 25 });
+    expect(first.json.pagination).toEqual({ next: `${sandbox.url}/phonenumber/dids?limit=10&offset=10` });
+    expect(first.json.items[0]).toEqual(sandbox.did(first.json.items[0].did_sid));
+    // Following `next` verbatim, as cdr-download does, visits every DID once, in order.
+    const seen: string[] = first.json.items.map((did: { phonenumber: string }) => did.phonenumber);
+    let page = first.json;
+    while (page.pagination.next !== undefined) {
+      const reply = await fetch(page.pagination.next, { headers: { Authorization: `Bearer ${TOKEN}` } });
+      page = await reply.json();
+      seen.push(...page.items.map((did: { phonenumber: string }) => did.phonenumber));
+    }
+    expect(seen).toEqual(sorted);
+    expect(page).toMatchObject({ count: 5, has_more: false, offset: 20, pagination: {}, total: 25 });
+    expect(sandbox.dids().map((did) => did.phonenumber)).toEqual(sorted);
+  });
+
+  it("honours limit and offset, including an offset past the end", async () => {
+    const reply = await list("/phonenumber/dids", { limit: "3", offset: "4" });
+    expect(reply.json).toMatchObject({ count: 3, has_more: true, limit: 3, offset: 4, total: 25 });
+    expect(reply.json.items.map((did: { phonenumber: string }) => did.phonenumber)).toEqual(sorted.slice(4, 7));
+    expect(reply.json.pagination.next).toBe(`${sandbox.url}/phonenumber/dids?limit=3&offset=7`);
+    const all = await list("/phonenumber/dids", { limit: "1000" });
+    expect(all.json).toMatchObject({ count: 25, has_more: false, pagination: {} });
+    const beyond = await list("/phonenumber/dids", { offset: "25" });
+    expect(beyond.json).toEqual({ count: 0, has_more: false, items: [], limit: 10, offset: 25, pagination: {}, total: 25 });
+  });
+
+  it("filters DIDs with eq on phonenumber, did_sid and trunk_group_sid, quoted either way or bare, joined by and", async () => {
+    const target = numbers[3] ?? "";
+    for (const value of [`"${target}"`, `'${target}'`, target]) {
+      const reply = await list("/phonenumber/dids", { filter: `phonenumber eq ${value}` });
+      expect(reply.json).toMatchObject({ count: 1, total: 1, has_more: false, pagination: {} });
+      expect(reply.json.items[0]).toMatchObject({ did_sid: sidOf(3), phonenumber: target });
+    }
+    const bySid = await list("/phonenumber/dids", { filter: `did_sid eq '${sidOf(7)}'` });
+    expect(bySid.json.items.map((did: { did_sid: string }) => did.did_sid)).toEqual([sidOf(7)]);
+    const both = await list("/phonenumber/dids", { filter: `trunk_group_sid eq "${G1}" and phonenumber eq "${numbers[5]}"` });
+    expect(both.json.items.map((did: { did_sid: string }) => did.did_sid)).toEqual([sidOf(5)]);
+    const mismatch = await list("/phonenumber/dids", { filter: `trunk_group_sid eq "${G1}" and phonenumber eq "${numbers[1]}"` });
+    expect(mismatch.json).toMatchObject({ count: 0, total: 0, items: [] });
+    // CarrierX stores numbers without "+", so an E.164 value finds nothing.
+    expect((await list("/phonenumber/dids", { filter: `phonenumber eq "+${target}"` })).json.total).toBe(0);
+  });
+
+  it("keeps the filter in pagination.next, and applies the documented trunk_group_sid argument", async () => {
+    const filter = `trunk_group_sid eq "${G1}"`;
+    const first = await list("/phonenumber/dids", { filter, limit: "3" });
+    expect(first.json).toMatchObject({ count: 3, total: 5, has_more: true });
+    const next = new URL(first.json.pagination.next);
+    expect(Object.fromEntries(next.searchParams)).toEqual({ filter, limit: "3", offset: "3" });
+    const rest = await (await fetch(next, { headers: { Authorization: `Bearer ${TOKEN}` } })).json();
+    expect(rest).toMatchObject({ count: 2, total: 5, has_more: false, pagination: {} });
+    const viaArgument = await list("/phonenumber/dids", { trunk_group_sid: G1, limit: "100" });
+    const viaFilter = await list("/phonenumber/dids", { filter, limit: "100" });
+    expect(viaArgument.json.items).toEqual(viaFilter.json.items);
+    expect(viaFilter.json.items.every((did: { trunk_group_sid: string }) => did.trunk_group_sid === G1)).toBe(true);
+  });
+
+  it("answers 400 in CarrierX's shape, naming what it cannot evaluate, instead of ignoring it", async () => {
+    const refused = async (query: Record<string, string>, field: string, message: string) => {
+      const reply = await list("/phonenumber/dids", query);
+      expect(reply).toEqual({
+        status: 400,
+        contentType: "application/json",
+        json: { message: "Bad Request", errors: [{ field, message, reference_sid: null }] },
+      });
+    };
+    await refused({ filter: 'phonenumber like "516%"' }, "filter",
+      'unsupported filter operator "like" in "phonenumber like "516%"" (the sandbox supports eq)');
+    await refused({ filter: "name eq main" }, "filter",
+      'unsupported filter attribute "name" (the sandbox filters on phonenumber, did_sid, trunk_group_sid)');
+    await refused({ filter: "phonenumber eq 1 or phonenumber eq 2" }, "filter",
+      'malformed filter near "or phonenumber eq 2" (expected <attr> <op> <value> conditions joined with " and ")');
+    await refused({ filter: 'phonenumber eq "1' }, "filter",
+      'malformed filter near "phonenumber eq "1" (expected <attr> <op> <value> conditions joined with " and ")');
+    for (const limit of ["0", "1001", "abc", "2.5", "-1", "1e2"]) {
+      await refused({ limit }, "limit", `limit must be an integer from 1 to 1000, not "${limit}"`);
+    }
+    await refused({ offset: "-1" }, "offset", 'offset must be an integer of at least 0, not "-1"');
+    await refused({ order: "phonenumber desc" }, "order", "order is not supported by the sandbox");
+    await refused({ after: sidOf(1) }, "after", "after is not supported by the sandbox");
+  });
+
+  it("lists trunk groups by name with the same envelope, filtered on name and trunk_group_sid", async () => {
+    const all = await list("/trunk_groups");
+    expect(all.json).toMatchObject({ count: 2, has_more: false, limit: 10, offset: 0, pagination: {}, total: 2 });
+    expect(all.json.items.map((group: { name: string }) => group.name)).toEqual(["TrunkGroup4", "backup"]);
+    expect(all.json.items[1]).toEqual((await call("GET", `/trunk_groups/${G2}`)).json);
+    const paged = await list("/trunk_groups", { limit: "1" });
+    expect(paged.json.pagination).toEqual({ next: `${sandbox.url}/trunk_groups?limit=1&offset=1` });
+    const byName = await list("/trunk_groups", { filter: "name eq 'backup'" });
+    expect(byName.json.items.map((group: { trunk_group_sid: string }) => group.trunk_group_sid)).toEqual([G2]);
+    const bySid = await list("/trunk_groups", { filter: `trunk_group_sid eq ${G1}` });
+    expect(bySid.json.items.map((group: { name: string }) => group.name)).toEqual(["TrunkGroup4"]);
+    const wrong = await list("/trunk_groups", { filter: "phonenumber eq 1" });
+    expect(wrong.json.errors[0].message).toBe('unsupported filter attribute "phonenumber" (the sandbox filters on name, trunk_group_sid)');
+    expect(sandbox.trunkGroups()).toEqual([{ sid: G1, name: "TrunkGroup4" }, { sid: G2, name: "backup" }]);
+  });
+
+  it("needs the token on lists too, and serves only GET on the collections", async () => {
+    expect((await call("GET", "/phonenumber/dids", { token: null })).status).toBe(401);
+    const rent = await call("POST", "/phonenumber/dids", { body: {} });
+    expect(rent.status).toBe(405);
+    expect((await call("DELETE", "/trunk_groups")).status).toBe(405);
+  });
+});

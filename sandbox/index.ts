@@ -1,0 +1,216 @@
+/**
+`pulumi-didroute/sandbox`: the DIDWW and CarrierX sandbox APIs on one loopback port, with fault injection in front
+of both. This is what `didroute sandbox` serves, and what a program or a CI job starts in-process:
+
+```ts
+import { createSandbox, exampleSeedPath, loadSeed } from "pulumi-didroute/sandbox";
+const sandbox = createSandbox({ seed: loadSeed(exampleSeedPath()), faults: { rate: 10 } });
+const urls = await sandbox.listen(); // { didww: "http://127.0.0.1:<port>/v3", carrierx: "…/core/v2" }
+```
+
+Requests are dispatched by path: `/v3…` to DIDWW, `/core/v2…` to CarrierX, anything else 404. Each API answers as
+its standalone sandbox does (the same objects serve both), so what a client sees does not depend on how it was
+started.
+*/
+
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { createCarrierxSandbox, type CarrierxSandbox } from "./carrierx";
+import { createDidwwSandbox, type DidwwSandbox } from "./didww";
+import { Faults, type FaultController, type FaultSettings, type FaultTarget } from "./faults";
+import { LoopbackListener, type Handler } from "./loopback";
+import type { SandboxSeed } from "./seed";
+
+export type { CarrierxDid, CarrierxSandbox, CarrierxSeed } from "./carrierx";
+export type { DidRouting, DidwwSandbox, DidwwSeed, RecordedRequest } from "./didww";
+export type { FaultController, FaultSettings, FaultStats, ScriptedFault } from "./faults";
+export { derivedId, exampleSeedPath, loadSeed, parseSeed, SeedError, type SandboxSeed } from "./seed";
+export { createCarrierxSandbox } from "./carrierx";
+export { createDidwwSandbox } from "./didww";
+
+// --- Public API ----------------------------------------------------------------------------------------------------
+
+export interface SandboxOptions {
+  /** The world both APIs start with (see `loadSeed`); a system left out starts empty. */
+  seed?: Partial<SandboxSeed>;
+  /** The DIDWW `Api-Key` to require; when omitted any non-empty key is accepted. */
+  apiKey?: string;
+  /** The CarrierX bearer token to require; when omitted any non-empty token is accepted. */
+  token?: string;
+  /** Faults and rate limits from the start; change them later with `faults.set()`. */
+  faults?: FaultSettings;
+}
+
+/** A sandbox API's state and request log; serving belongs to the combined sandbox. */
+export type DidwwState = Omit<DidwwSandbox, "url" | "listen" | "close" | "handle">;
+export type CarrierxState = Omit<CarrierxSandbox, "url" | "listen" | "close" | "handle">;
+
+export interface SandboxUrls {
+  /** DIDWW's base URL including /v3, e.g. http://127.0.0.1:8765/v3 */
+  didww: string;
+  /** CarrierX's base URL including /core/v2, e.g. http://127.0.0.1:8765/core/v2 */
+  carrierx: string;
+}
+
+export interface Sandbox {
+  /** DIDWW state (hand changes, assertions) and every request DIDWW received, faulted ones included. */
+  readonly didww: DidwwState;
+  /** The same for CarrierX. */
+  readonly carrierx: CarrierxState;
+  readonly faults: FaultController;
+  /** Binds 127.0.0.1 (never other interfaces); port 0, the default, picks a free one. */
+  listen(port?: number): Promise<SandboxUrls>;
+  /** Valid after listen. */
+  readonly urls: SandboxUrls;
+  close(): Promise<void>;
+}
+
+export function createSandbox(options: SandboxOptions = {}): Sandbox {
+  const didww = createDidwwSandbox({ apiKey: options.apiKey, seed: options.seed?.didww });
+  const carrierx = createCarrierxSandbox({ token: options.token, seed: options.seed?.carrierx });
+  return new CombinedSandbox(didww, carrierx, options);
+}
+
+// --- The two APIs as fault targets ---------------------------------------------------------------------------------
+
+const DIDWW_MEDIA_TYPE = "application/vnd.api+json";
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/**
+The credential checks repeat the APIs' own (DIDWW: a non-empty `Api-Key`, the configured one if set; CarrierX:
+`Bearer <token>`), because the fault layer must know a request's credential before the API answers it: the rate
+limit is kept per credential, and a request the API will refuse with 401 is left alone.
+*/
+function didwwTarget(api: DidwwSandbox, apiKey: string | undefined): FaultTarget {
+  return {
+    handle: (request, response, baseUrl) => api.handle(request, response, baseUrl),
+    requests: api.requests,
+    credential: (request) => {
+      const key = headerValue(request.headers, "api-key");
+      const valid = key !== undefined && key !== "" && (apiKey === undefined || key === apiKey);
+      return valid ? `DIDWW:${key}` : undefined;
+    },
+    errorAnswer: (status) => ({ contentType: DIDWW_MEDIA_TYPE, body: didwwError(status) }),
+  };
+}
+
+/** 429 exactly as DIDWW documents it; 5xx in its JSON:API error shape (DIDWW documents no 5xx body). */
+function didwwError(status: number): object {
+  const text = STATUS_TEXT[status] ?? "Error";
+  if (status === 429) return { errors: [{ status: "429", detail: text }] };
+  return { errors: [{ title: text, detail: text, code: String(status), status: String(status) }] };
+}
+
+function carrierxTarget(api: CarrierxSandbox, token: string | undefined): FaultTarget {
+  return {
+    handle: (request, response, baseUrl) => api.handle(request, response, baseUrl),
+    requests: api.requests,
+    credential: (request) => {
+      const match = /^Bearer (\S+)$/.exec(headerValue(request.headers, "authorization") ?? "");
+      const valid = match?.[1] !== undefined && (token === undefined || match[1] === token);
+      return valid ? `CarrierX:${match?.[1]}` : undefined;
+    },
+    errorAnswer: (status) => ({
+      contentType: "application/json",
+      body: { message: STATUS_TEXT[status] ?? "Error", errors: [] },
+    }),
+  };
+}
+
+// --- Serving -------------------------------------------------------------------------------------------------------
+
+interface Route {
+  prefix: string;
+  handle: Handler;
+  /** The API's 500 document for a handler that threw: a sandbox bug must show as an answer, not a hung client. */
+  internalError: (detail: string) => { contentType: string; body: object };
+}
+
+const didwwInternalError = (detail: string) => ({
+  contentType: DIDWW_MEDIA_TYPE,
+  body: { errors: [{ title: "Internal server error", detail, code: "500", status: "500" }] },
+});
+
+const carrierxInternalError = (detail: string) => ({ contentType: "application/json", body: { message: detail, errors: [] } });
+
+class CombinedSandbox implements Sandbox {
+  readonly faults: Faults;
+  private readonly routes: Route[];
+  private readonly listener = new LoopbackListener(
+    "combined",
+    "",
+    (request, response, baseUrl) => this.dispatch(request, response, baseUrl),
+    (response, error) => fail(response, error, carrierxInternalError),
+  );
+
+  constructor(
+    readonly didww: DidwwSandbox,
+    readonly carrierx: CarrierxSandbox,
+    options: SandboxOptions,
+  ) {
+    this.faults = new Faults(options.faults ?? {});
+    const didwwApi = didwwTarget(didww, options.apiKey);
+    const carrierxApi = carrierxTarget(carrierx, options.token);
+    this.routes = [
+      { prefix: "/v3", handle: this.faults.wrap(didwwApi), internalError: didwwInternalError },
+      { prefix: "/core/v2", handle: this.faults.wrap(carrierxApi), internalError: carrierxInternalError },
+    ];
+  }
+
+  async listen(port = 0): Promise<SandboxUrls> {
+    await this.listener.listen(port);
+    return this.urls;
+  }
+
+  get urls(): SandboxUrls {
+    const origin = this.listener.url;
+    return { didww: `${origin}/v3`, carrierx: `${origin}/core/v2` };
+  }
+
+  close(): Promise<void> {
+    return this.listener.close();
+  }
+
+  /** `origin` is http://127.0.0.1:<port>; each API gets its own base URL, for the absolute links it renders. */
+  private async dispatch(request: IncomingMessage, response: ServerResponse, origin: string): Promise<void> {
+    const path = (request.url ?? "/").split("?")[0] ?? "/";
+    const route = this.routes.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`));
+    if (route === undefined) return notFound(response, path);
+    try {
+      await route.handle(request, response, `${origin}${route.prefix}`);
+    } catch (error) {
+      fail(response, error, route.internalError);
+    }
+  }
+}
+
+function fail(response: ServerResponse, error: unknown, document: Route["internalError"]): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const { contentType, body } = document(error instanceof Error ? error.message : String(error));
+  sendJson(response, 500, contentType, body);
+}
+
+function notFound(response: ServerResponse, path: string): void {
+  const message = `No API at ${path}: this sandbox serves DIDWW under /v3 and CarrierX under /core/v2`;
+  sendJson(response, 404, "application/json", { message, errors: [] });
+}
+
+function sendJson(response: ServerResponse, status: number, contentType: string, body: object): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { "content-type": contentType, "content-length": String(Buffer.byteLength(text)) });
+  response.end(text);
+}
