@@ -1,0 +1,262 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { CarrierxClient } from "../provider/carrierx/client";
+import { DidwwClient } from "../provider/didww/client";
+import { formatProblem, parseRoutingFile } from "../routing/file";
+import { resolveRouting } from "../routing/resolve";
+import { createCarrierxSandbox, type CarrierxSandbox } from "../sandbox/carrierx";
+import { createDidwwSandbox, type DidwwSandbox, type DidwwSeed } from "../sandbox/didww";
+
+/** Resolution against the sandboxes over real HTTP: the requests it sends, and the problems a person reads. */
+const KEY = "resolve-test-key";
+const T_FRA = "41b94706-325e-4704-a433-d65105758836";
+const T_DUB = "ca7da6d0-aa0b-447d-8fc0-1bc58b51298c";
+const T_LON = "e9c1b7e9-253b-46c8-b7e9-5a930ab594c5";
+const G_EU = "714e8148-0aea-4cb6-8680-bd1d06453418";
+const G_US = "e74fcf6a-bb8d-4ee0-9980-bdc24a728b9a";
+const D1 = "9df99644-f1a5-4a3c-99a4-559d758eb96b";
+const D2 = "44957076-778a-4802-b60c-d22db0cda284";
+const D3 = "2a0c5e1e-8f5b-4d0e-9d8a-1f6a2b3c4d5e";
+
+const seed: DidwwSeed = {
+  trunks: [
+    { id: T_FRA, name: "pbx-frankfurt" },
+    { id: T_DUB, name: "pbx-dublin" },
+    { id: T_LON, name: "pbx-london" },
+  ],
+  trunkGroups: [
+    { id: G_EU, name: "eu-primary", trunkIds: [T_FRA] },
+    { id: G_US, name: "us-backup", trunkIds: [] },
+  ],
+  dids: [
+    { id: D1, number: "16091609123456797", trunkId: T_LON },
+    { id: D2, number: "442037691880" },
+    { id: D3, number: "493012345678", trunkGroupId: G_EU },
+  ],
+};
+
+const servers: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+async function didwwSandbox(apiVersion = "2026-04-16", s: DidwwSeed = seed) {
+  const sandbox = createDidwwSandbox({ apiKey: KEY, seed: s });
+  servers.push(sandbox);
+  const endpoint = await sandbox.listen();
+  return { sandbox, client: new DidwwClient({ apiKey: KEY, endpoint, apiVersion }) };
+}
+
+async function resolveText(text: string, clients: { didww?: DidwwClient; carrierx?: CarrierxClient }) {
+  const { file, problems } = parseRoutingFile(text, "routing.yaml");
+  expect(problems).toEqual([]);
+  const result = await resolveRouting(file, {
+    didww: () => clients.didww ?? expect.fail("the DIDWW client was asked for"),
+    carrierx: () => clients.carrierx ?? expect.fail("the CarrierX client was asked for"),
+  });
+  return { ...result, messages: result.problems.map((p) => formatProblem("routing.yaml", p)) };
+}
+
+const gets = (sandbox: DidwwSandbox | CarrierxSandbox) =>
+  sandbox.requests.map((r) => ({ method: r.method, path: r.path, query: r.query }));
+
+const FILE = `didww:
+  dids:
+    - number: "+16091609123456797"
+      trunk: pbx-frankfurt
+    - number: "+442037691880"
+      trunk: pbx-dublin
+    - id: ${D3}
+      trunkGroup: us-backup
+  trunkGroups:
+    - group: eu-primary
+      trunks: [pbx-frankfurt, pbx-dublin]
+    - group: ${G_US}
+      trunks: [${T_LON}]
+`;
+
+describe("resolving DIDWW numbers and names", () => {
+  it("looks every distinct name up once, in batched requests, and reads the live routing", async () => {
+    const { sandbox, client } = await didwwSandbox();
+    const { routing, messages } = await resolveText(FILE, { didww: client });
+    expect(messages).toEqual([]);
+    expect(gets(sandbox)).toEqual([
+      {
+        method: "GET",
+        path: "/v3/dids",
+        query: {
+          "filter[number]": "16091609123456797,442037691880",
+          include: "voice_in_trunk,voice_in_trunk_group",
+          "page[number]": "1",
+          "page[size]": "100",
+        },
+      },
+      {
+        method: "GET",
+        path: "/v3/dids",
+        query: { "filter[id]": D3, include: "voice_in_trunk,voice_in_trunk_group", "page[number]": "1", "page[size]": "100" },
+      },
+      { method: "GET", path: "/v3/voice_in_trunks", query: { "filter[id]": T_LON, "page[number]": "1", "page[size]": "100" } },
+      {
+        method: "GET",
+        path: "/v3/voice_in_trunks",
+        query: { "filter[name]": "pbx-frankfurt,pbx-dublin", "page[number]": "1", "page[size]": "100" },
+      },
+      { method: "GET", path: "/v3/voice_in_trunk_groups", query: { include: "voice_in_trunks", "page[number]": "1", "page[size]": "100" } },
+    ]);
+    expect(routing.didww.dids.map((d) => [d.live.id, d.live.trunkId, d.live.trunkGroupId, d.want])).toEqual([
+      [D1, T_LON, null, { trunkId: T_FRA, trunkGroupId: null }],
+      [D2, null, null, { trunkId: T_DUB, trunkGroupId: null }],
+      [D3, null, G_EU, { trunkId: null, trunkGroupId: G_US }],
+    ]);
+    expect(routing.didww.trunkGroups.map((g) => [g.live.id, g.live.trunkIds, g.wantTrunkIds])).toEqual([
+      [G_EU, [T_FRA], [T_FRA, T_DUB]],
+      [G_US, [], [T_LON]],
+    ]);
+  });
+
+  it("sends at most 100 numbers per request", async () => {
+    const many: DidwwSeed = {
+      ...seed,
+      dids: Array.from({ length: 150 }, (_, i) => ({
+        id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+        number: `4930123${String(i).padStart(5, "0")}`,
+        trunkId: T_FRA,
+      })),
+    };
+    const { sandbox, client } = await didwwSandbox("2026-04-16", many);
+    const entries = many.dids!.map((d) => `    - number: "+${d.number}"\n      trunk: pbx-dublin\n`).join("");
+    const { routing, messages } = await resolveText(`didww:\n  dids:\n${entries}`, { didww: client });
+    expect(messages).toEqual([]);
+    expect(routing.didww.dids).toHaveLength(150);
+    const didLookups = sandbox.requests.filter((r) => r.path === "/v3/dids");
+    expect(didLookups.map((r) => r.query["filter[number]"]!.split(",").length)).toEqual([100, 50]);
+    expect(sandbox.requests).toHaveLength(3); // two DID lookups and one trunk lookup, for 150 resources
+  });
+
+  it("reports what the account does not have at the line that names it", async () => {
+    const { client } = await didwwSandbox();
+    const text = `didww:
+  dids:
+    - number: "+4930999999"
+      trunk: pbx-paris
+    - id: 00000000-0000-4000-8000-000000000000
+      trunkGroup: nowhere
+  trunkGroups:
+    - group: eu-primary
+      trunks: [pbx-frankfurt, ${T_LON.replace("e9", "ff")}]
+`;
+    const { messages } = await resolveText(text, { didww: client });
+    expect(messages).toEqual([
+      "routing.yaml:3:15: no DIDWW DID has the number +4930999999 in this account",
+      'routing.yaml:4:14: no DIDWW trunk is named "pbx-paris" in this account',
+      "routing.yaml:5:11: no DIDWW DID has the id 00000000-0000-4000-8000-000000000000 in this account",
+      'routing.yaml:6:19: no DIDWW trunk group is named "nowhere" in this account',
+      `routing.yaml:9:31: no DIDWW trunk has the id ${T_LON.replace("e9", "ff")} in this account`,
+    ]);
+  });
+
+  it("finds a DID named twice, once by number and once by id, and a trunk put in two groups by name and by id", async () => {
+    const { client } = await didwwSandbox();
+    const text = `didww:
+  dids:
+    - number: "+16091609123456797"
+      trunk: pbx-frankfurt
+    - id: ${D1}
+      trunk: pbx-dublin
+  trunkGroups:
+    - group: eu-primary
+      trunks: [pbx-dublin]
+    - group: us-backup
+      trunks: [${T_DUB}]
+`;
+    const { messages } = await resolveText(text, { didww: client });
+    expect(messages).toEqual([
+      `routing.yaml:5:11: DIDWW DID +16091609123456797 (${D1}) is listed twice (first at line 3)`,
+      `routing.yaml:11:16: trunk ${T_DUB} is also in trunk group eu-primary (line 8): a DIDWW trunk belongs to at most one group`,
+    ]);
+  });
+
+  it("uses the old names for API versions before 2021-12-15", async () => {
+    const { sandbox, client } = await didwwSandbox("2021-04-19");
+    const { routing, messages } = await resolveText(FILE, { didww: client });
+    expect(messages).toEqual([]);
+    expect(routing.didww.dids).toHaveLength(3);
+    expect(new Set(sandbox.requests.map((r) => r.path))).toEqual(new Set(["/v3/dids", "/v3/trunks", "/v3/trunk_groups"]));
+    expect(sandbox.requests[0]?.query["include"]).toBe("trunk,trunk_group");
+  });
+
+  it("fails with the API's reason when the key is refused, and never echoes the key", async () => {
+    const { sandbox } = await didwwSandbox();
+    const client = new DidwwClient({ apiKey: "wrong-key-123", endpoint: sandbox.url, apiVersion: "2026-04-16" });
+    const failure = await resolveText(FILE, { didww: client }).catch((error: Error) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/^DIDWW rejected the API key \(401 on GET \/v3\/dids\)/);
+    expect((failure as Error).message).not.toContain("wrong-key-123");
+  });
+});
+
+describe("resolving CarrierX numbers and names", () => {
+  const GROUP_EAST = "c7eae0b4-5eda-4964-8998-d514903b4af0";
+  const GROUP_WEST = "f1d2b7a1-0c4e-4d43-9a53-6f0d7f8e9a10";
+  const SID1 = "e8df62d5-07a3-4189-a67e-87585067c5fe";
+  const SID2 = "b3b0c7e4-5a8d-4a6c-9a0e-2f7b9e1c3d4f";
+
+  async function carrierxSandbox(dids = 2) {
+    const sandbox = createCarrierxSandbox({
+      token: "tok",
+      seed: {
+        trunkGroups: [
+          { sid: GROUP_EAST, name: "us-east" },
+          { sid: GROUP_WEST, name: "us-west" },
+        ],
+        dids: [
+          { sid: SID1, phonenumber: "15162065574", trunkGroupSid: GROUP_WEST },
+          { sid: SID2, phonenumber: "15162065575" },
+          ...Array.from({ length: dids - 2 }, (_, i) => ({
+            sid: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+            phonenumber: `1212555${String(i).padStart(4, "0")}`,
+          })),
+        ],
+      },
+    });
+    servers.push(sandbox);
+    const endpoint = await sandbox.listen();
+    return { sandbox, client: new CarrierxClient({ token: "tok", endpoint }) };
+  }
+
+  it("lists the partner's DIDs and trunk groups once, 1,000 per request", async () => {
+    const { sandbox, client } = await carrierxSandbox();
+    const text = `carrierx:\n  dids:\n    - number: "+15162065574"\n      trunkGroup: us-east\n    - sid: ${SID2}\n      trunkGroup: ${GROUP_WEST}\n`;
+    const { routing, messages } = await resolveText(text, { carrierx: client });
+    expect(messages).toEqual([]);
+    expect(gets(sandbox)).toEqual([
+      { method: "GET", path: "/core/v2/phonenumber/dids", query: { limit: "1000", offset: "0" } },
+      { method: "GET", path: "/core/v2/trunk_groups", query: { limit: "1000", offset: "0" } },
+    ]);
+    expect(routing.carrierx.dids.map((d) => [d.live.didSid, d.live.trunkGroupSid, d.wantTrunkGroupSid])).toEqual([
+      [SID1, GROUP_WEST, GROUP_EAST],
+      [SID2, null, GROUP_WEST],
+    ]);
+  });
+
+  it("filters one number directly instead of listing every DID", async () => {
+    const { sandbox, client } = await carrierxSandbox();
+    const { messages } = await resolveText(`carrierx:\n  dids:\n    - number: "+15162065575"\n      trunkGroup: us-east\n`, {
+      carrierx: client,
+    });
+    expect(messages).toEqual([]);
+    expect(sandbox.requests[0]?.query).toEqual({ limit: "1000", offset: "0", filter: 'phonenumber eq "15162065575"' });
+  });
+
+  it("pages through a large account, and reports a number it does not have", async () => {
+    const { sandbox, client } = await carrierxSandbox(1500);
+    const text = `carrierx:\n  dids:\n    - number: "+12125551400"\n      trunkGroup: us-east\n    - number: "+12125550001"\n      trunkGroup: us-east\n    - number: "+19999999999"\n      trunkGroup: us-wast\n`;
+    const { messages } = await resolveText(text, { carrierx: client });
+    expect(messages).toEqual([
+      "routing.yaml:7:15: no CarrierX DID has the number +19999999999 in this account",
+      'routing.yaml:8:19: no CarrierX trunk group is named "us-wast" in this account',
+    ]);
+    const didPages = sandbox.requests.filter((r) => r.path === "/core/v2/phonenumber/dids").map((r) => r.query["offset"]);
+    expect(didPages).toEqual(["0", "1000"]);
+  });
+});
