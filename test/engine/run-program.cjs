@@ -9,7 +9,8 @@ const path = require("node:path");
 
 const projectRequire = Module.createRequire(path.join(process.cwd(), "/"));
 const pulumi = projectRequire("@pulumi/pulumi");
-const ts = projectRequire("typescript");
+// The compiler belongs to the runner (the Pulumi CLI brings its own), not to the project.
+const ts = require("typescript");
 
 for (const [key, value] of Object.entries(JSON.parse(process.env.PROGRAM_CONFIG || "{}"))) {
   pulumi.runtime.setConfig(key, value);

@@ -1,0 +1,188 @@
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSandbox, loadSeed, type Sandbox } from "../../sandbox";
+import { Engine, type Declared } from "../engine/engine";
+
+/**
+The main job end to end, without the Pulumi CLI: the root program (program/index.ts, which applies routing.yaml)
+runs under Pulumi's mocks in a Pulumi project directory, and every resource it registers goes through
+@pulumi/pulumi's own dynamic-provider host against the sandbox seeded with examples/sandbox.yaml.
+*/
+const root = path.resolve(__dirname, "..", "..");
+const exec = promisify(execFile);
+const KEY = "e2e-didww-key-5d1c";
+const TOKEN = "e2e-carrierx-token-77aa";
+
+/** `projectDir` holds program/index.ts and routing.yaml, with pulumi-didroute resolvable from it. */
+export function defineMainJobSuite(label: string, projectDir: () => Promise<string>): void {
+  describe(`the main job (${label}): routing.yaml applied through the dynamic-provider host`, () => {
+    interface Registered {
+      type: string;
+      name: string;
+      inputs: Record<string, unknown>;
+    }
+
+    let sandbox: Sandbox;
+    let config: Record<string, string>;
+    let cwd: string;
+
+    beforeAll(async () => {
+      cwd = await projectDir();
+      sandbox = createSandbox({ seed: loadSeed(path.join(root, "examples", "sandbox.yaml")), apiKey: KEY, token: TOKEN });
+      const urls = await sandbox.listen(0);
+      config = { "didww:endpoint": urls.didww, "didww:apiKey": KEY, "carrierx:endpoint": urls.carrierx, "carrierx:token": TOKEN };
+    });
+    afterAll(() => sandbox?.close());
+
+    /** What `pulumi up` would register: the root program run under mocks (see run-program.cjs). */
+    async function runProgram(): Promise<{ declared: Declared[]; providers: Record<string, string>; names: string[] }> {
+      const { stdout } = await exec(process.execPath, [path.join(root, "test", "engine", "run-program.cjs"), "program/index.ts"], {
+        cwd,
+        env: { ...process.env, PROGRAM_CONFIG: JSON.stringify(config) },
+      });
+      const { registered } = JSON.parse(stdout) as { registered: Registered[] };
+      const providers: Record<string, string> = {};
+      const declared: Declared[] = [];
+      for (const resource of registered) {
+        if (!resource.type.startsWith("pulumi-nodejs:dynamic/")) continue; // the stack itself
+        const kind = resource.type.replace("pulumi-nodejs:dynamic/", "");
+        const { __provider, ...inputs } = resource.inputs;
+        providers[kind] = __provider as string;
+        // Pulumi drops undefined inputs; the SDK's output placeholders are undefined.
+        declared.push({ name: resource.name, kind, inputs: JSON.parse(JSON.stringify(inputs)) });
+      }
+      return { declared, providers, names: declared.map((d) => d.name).sort() };
+    }
+
+    const byName = <T extends { name: string }>(items: T[], name: string): T => {
+      const found = items.find((item) => item.name === name);
+      if (!found) throw new Error(`no ${name} in the sandbox`);
+      return found;
+    };
+
+    /** The sandbox's routing, by number and by name: what a person checks in the portal. */
+    function liveRouting() {
+      const trunks = sandbox.didww.trunks();
+      const groups = sandbox.didww.trunkGroups();
+      const nameOfTrunk = (id: string | null) => (id === null ? null : trunks.find((t) => t.id === id)?.name);
+      const nameOfGroup = (id: string | null) => (id === null ? null : groups.find((g) => g.id === id)?.name);
+      const cxGroups = sandbox.carrierx.trunkGroups();
+      return {
+        didww: Object.fromEntries(
+          sandbox.didww.dids().map((d) => [`+${d.number}`, { trunk: nameOfTrunk(d.trunkId), trunkGroup: nameOfGroup(d.trunkGroupId) }]),
+        ),
+        groups: Object.fromEntries(groups.map((g) => [g.name, g.trunkIds.map((id) => nameOfTrunk(id)).sort()])),
+        carrierx: Object.fromEntries(
+          sandbox.carrierx.dids().map((d) => [`+${d.phonenumber}`, cxGroups.find((g) => g.sid === d.trunk_group_sid)?.name ?? null]),
+        ),
+      };
+    }
+
+    const patches = (since: { didww: number; carrierx: number }) => [
+      ...sandbox.didww.requests.slice(since.didww).filter((r) => r.method !== "GET"),
+      ...sandbox.carrierx.requests.slice(since.carrierx).filter((r) => r.method !== "GET"),
+    ];
+    const mark = () => ({ didww: sandbox.didww.requests.length, carrierx: sandbox.carrierx.requests.length });
+
+    describe("apply, re-apply, drift, destroy", () => {
+      let engine: Engine;
+      const seeded = () => liveRouting();
+      let before: ReturnType<typeof liveRouting>;
+
+      it("first pass routes everything as declared, one PATCH per resource, and nothing else", async () => {
+        before = seeded();
+        const { declared, providers, names } = await runProgram();
+        expect(names).toEqual([
+          "carrierx-did-15162065574",
+          "carrierx-did-15162065575",
+          "didww-did-16091609123456797",
+          "didww-did-16091609123456798",
+          "didww-did-493012345678",
+          "didww-did-9df99644-f1a5-4a3c-99a4-559d758eb96b",
+          "didww-group-eu-primary",
+          "didww-group-us-backup",
+        ]);
+        // The file's names were resolved to ids by the program, so state holds ids.
+        expect(declared.find((d) => d.name === "didww-did-16091609123456797")?.inputs).toEqual({
+          didId: byName(sandbox.didww.dids().map((d) => ({ ...d, name: d.number })), "16091609123456797").id,
+          trunkId: byName(sandbox.didww.trunks(), "pbx-frankfurt").id,
+        });
+        engine = new Engine({ cwd, providers, config, env: { HOME: process.env["HOME"] } });
+        const since = mark();
+        const result = await engine.up(declared);
+        expect(result.failures).toEqual([]);
+        expect(result.steps.map((s) => s.op)).toEqual(Array(8).fill("create"));
+        expect(patches(since)).toHaveLength(8);
+        const after = liveRouting();
+        expect(after.didww).toEqual({
+          ...before.didww,
+          "+16091609123456797": { trunk: "pbx-frankfurt", trunkGroup: null },
+          "+16091609123456798": { trunk: null, trunkGroup: "eu-primary" },
+          "+442037691880": { trunk: "pbx-dublin", trunkGroup: null },
+          "+493012345678": { trunk: null, trunkGroup: "us-backup" },
+        });
+        expect(after.didww["+16091609123456799"]).toEqual({ trunk: "pbx-lab", trunkGroup: null }); // not in the file
+        expect(after.groups).toEqual({
+          ...before.groups,
+          "eu-primary": ["pbx-dublin", "pbx-frankfurt"],
+          "us-backup": ["pbx-london", "pbx-newyork"],
+        });
+        expect(after.groups["lab"]).toEqual(["pbx-lab"]);
+        expect(after.carrierx).toEqual({ ...before.carrierx, "+15162065574": "us-east", "+15162065575": "us-west" });
+        expect(after.carrierx["+15162065576"]).toBe("lab");
+      });
+
+      it("second pass sends no PATCH", async () => {
+        const { declared } = await runProgram();
+        const since = mark();
+        const result = await engine.up(declared);
+        expect(result.failures).toEqual([]);
+        expect(result.steps.map((s) => s.op)).toEqual(Array(8).fill("same"));
+        expect(patches(since)).toEqual([]);
+      });
+
+      it("a hand change is found by refresh (read) and reverted by the next up (update)", async () => {
+        const applied = liveRouting();
+        const did = byName(sandbox.didww.dids().map((d) => ({ ...d, name: d.number })), "16091609123456798");
+        sandbox.didww.setDidRouting(did.id, { trunkId: byName(sandbox.didww.trunks(), "pbx-london").id, trunkGroupId: null });
+        const cxDid = byName(sandbox.carrierx.dids().map((d) => ({ ...d, name: d.phonenumber })), "15162065574");
+        sandbox.carrierx.setDidTrunkGroup(cxDid.did_sid, byName(sandbox.carrierx.trunkGroups(), "lab").sid);
+
+        const refreshed = await engine.refresh();
+        expect(refreshed.failures).toEqual([]);
+        expect(engine.output("didww-did-16091609123456798", "didww:DidTrunkAssignment")).toMatchObject({
+          trunkId: byName(sandbox.didww.trunks(), "pbx-london").id,
+          trunkGroupId: null,
+        });
+
+        const { declared } = await runProgram();
+        const since = mark();
+        const result = await engine.up(declared);
+        expect(result.failures).toEqual([]);
+        const changed = result.steps.filter((s) => s.op !== "same").sort((a, b) => a.name.localeCompare(b.name));
+        expect(changed).toEqual([
+          { op: "update", name: "carrierx-did-15162065574" },
+          { op: "update", name: "didww-did-16091609123456798" },
+        ]);
+        expect(patches(since).map((r) => `${r.method} ${r.path}`).sort()).toEqual(
+          [`PATCH /core/v2/phonenumber/dids/${cxDid.did_sid}`, `PATCH /v3/dids/${did.id}`].sort(),
+        );
+        expect(liveRouting()).toEqual(applied);
+      });
+
+      it("destroy clears everything the file declared and nothing else", async () => {
+        const result = await engine.destroy();
+        expect(result.failures).toEqual([]);
+        const after = liveRouting();
+        for (const number of ["+16091609123456797", "+16091609123456798", "+442037691880", "+493012345678"]) {
+          expect(after.didww[number], number).toEqual({ trunk: null, trunkGroup: null });
+        }
+        expect(after.didww["+16091609123456799"]).toEqual({ trunk: "pbx-lab", trunkGroup: null });
+        expect(after.groups).toEqual({ "eu-primary": [], "us-backup": [], lab: ["pbx-lab"] });
+        expect(after.carrierx).toEqual({ "+15162065574": null, "+15162065575": null, "+15162065576": "lab" });
+      });
+    });
+  });
+}
