@@ -20,6 +20,7 @@ Decided here where CarrierX is silent: a `trunk_group_sid` of a group the partne
 Only Node built-ins are used, so the sandbox can ship inside the package.
 */
 
+import { readBody } from "./body";
 import { LoopbackListener } from "./loopback";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { URL } from "node:url";
@@ -76,7 +77,6 @@ export function createCarrierxSandbox(options: CarrierxSandboxOptions = {}): Car
 // --- State ---------------------------------------------------------------------------------------------------------
 
 const PARTNER_SID = "e00430c3-a7d0-4666-ab5c-f7202448382f";
-const MAX_BODY_BYTES = 1024 * 1024;
 /** Page sizes (reference §3.6). */
 const DEFAULT_LIMIT = 10;
 const MAX_LIMIT = 1000;
@@ -390,20 +390,6 @@ function authorize(headers: IncomingHttpHeaders, token: string | undefined): voi
 function checkContentType(headers: IncomingHttpHeaders): void {
   const type = headerValue(headers, "content-type")?.split(";")[0]?.trim().toLowerCase();
   if (type !== "application/json") throw new ApiError(415, "Unsupported media type");
-}
-
-/** The body as text; undefined when it is larger than any request this API takes (drained, not buffered). */
-function readBody(request: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on("end", () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
 }
 
 /** The parsed JSON value, or NO_JSON for an empty, oversized or malformed body. */

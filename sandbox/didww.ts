@@ -16,6 +16,7 @@ other side on the client's behalf, so a client that works against it also works 
 Only Node built-ins are used, so the sandbox can ship inside the package.
 */
 
+import { MAX_BODY_BYTES, readBody } from "./body";
 import { LoopbackListener } from "./loopback";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { createHash, randomUUID } from "node:crypto";
@@ -110,7 +111,6 @@ const LATEST_API_VERSION = "2026-04-16";
 /** First version with the `voice_in_trunks` / `voice_in_trunk_groups` names. */
 const RENAME_VERSION = "2021-12-15";
 /** Requests are tiny JSON documents; anything larger is a client bug, not something to buffer. */
-const MAX_BODY_BYTES = 1024 * 1024;
 /** Fixed timestamps keep documents deterministic, so tests can compare whole bodies. */
 const SEEDED_CREATED_AT = "2026-01-05T09:30:00.000Z";
 const DID_EXPIRES_AT = "2026-12-05T09:30:00.000Z";
@@ -1401,21 +1401,9 @@ function recordedHeaders(headers: IncomingHttpHeaders): Record<string, string | 
 
 type RawBody = { readonly kind: "complete"; readonly text: string } | { readonly kind: "tooLarge" };
 
-/** Keeps draining an oversized body (so the client sees the 413 instead of a reset) but stops buffering it. */
-function readBody(request: IncomingMessage): Promise<RawBody> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on("end", () => {
-      if (size > MAX_BODY_BYTES) resolve({ kind: "tooLarge" });
-      else resolve({ kind: "complete", text: Buffer.concat(chunks).toString("utf8") });
-    });
-    request.on("error", reject);
-  });
+async function readRawBody(request: IncomingMessage): Promise<RawBody> {
+  const text = await readBody(request);
+  return text === undefined ? { kind: "tooLarge" } : { kind: "complete", text };
 }
 
 type ParsedBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
@@ -1534,7 +1522,7 @@ class DidwwSandboxServer implements DidwwSandbox {
     const method = request.method ?? "GET";
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     const query = queryOf(url);
-    const raw = await readBody(request);
+    const raw = await readRawBody(request);
     const parsed = raw.kind === "complete" ? parseBody(raw.text) : undefined;
     const body = parsed?.ok ? parsed.value : undefined;
     // Recorded before any check, so tests can also assert on requests the sandbox rejects.

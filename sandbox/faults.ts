@@ -13,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomInt } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { URL } from "node:url";
+import { readBody } from "./body";
 import type { RecordedRequest } from "./didww";
 import type { Handler } from "./loopback";
 
@@ -287,35 +288,21 @@ function answer(
   response.end(text);
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
-
 /** The request as both sandboxes record it (see `RecordedRequest`); the body is drained, never buffered past 1 MiB. */
-function recordRequest(request: IncomingMessage): Promise<RecordedRequest> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on("end", () => {
-      const url = new URL(request.url ?? "/", "http://127.0.0.1");
-      const headers: Record<string, string | undefined> = {};
-      for (const [name, value] of Object.entries(request.headers)) {
-        headers[name] = Array.isArray(value) ? value.join(", ") : value;
-      }
-      const text = size > MAX_BODY_BYTES ? "" : Buffer.concat(chunks).toString("utf8");
-      const record = {
-        method: request.method ?? "GET",
-        path: url.pathname,
-        query: Object.fromEntries(url.searchParams),
-        headers,
-        body: parseJson(text),
-      };
-      resolve(record);
-    });
-    request.on("error", reject);
-  });
+async function recordRequest(request: IncomingMessage): Promise<RecordedRequest> {
+  const text = (await readBody(request)) ?? "";
+  const url = new URL(request.url ?? "/", "http://127.0.0.1");
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return {
+    method: request.method ?? "GET",
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers,
+    body: parseJson(text),
+  };
 }
 
 function parseJson(text: string): unknown {
