@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import { readFileSync } from "node:fs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
 The SDK as a program uses it: the built package loaded through Node's require (by its own name, as a project
@@ -106,6 +107,74 @@ describe("pulumi-didroute SDK", () => {
       expect(texts[0]).not.toContain(KEY);
       expect(texts[0].length).toBeLessThan(4096);
     }
+  });
+});
+
+describe("routing.fromFile", () => {
+  const scratch = mkdtempSync(path.join(tmpdir(), "didroute-fromfile-"));
+  const write = (name: string, text: string) => {
+    const file = path.join(scratch, name);
+    writeFileSync(file, text);
+    return file;
+  };
+  let sandbox: any;
+  beforeAll(async () => {
+    const { createSandbox, exampleSeedPath, loadSeed } = projectRequire("pulumi-didroute/sandbox");
+    sandbox = createSandbox({ seed: loadSeed(exampleSeedPath()) });
+    const urls = await sandbox.listen(0);
+    pulumi.runtime.setConfig("didww:endpoint", urls.didww);
+    pulumi.runtime.setConfig("carrierx:endpoint", urls.carrierx);
+  });
+  afterAll(() => sandbox?.close());
+
+  it("declares nothing, and names every problem's line, when the file is invalid", async () => {
+    const before = registered.length;
+    const file = write("bad.yaml", 'didww:\n  dids:\n    - number: "+16091609123456797"\n      trunk: pbx-frankfurt\n      trunkGroup: eu-primary\n    - number: 4930\n      trunk: x\n');
+    await expect(didroute.routing.fromFile(file)).rejects.toThrow(
+      `${file} has 2 problems; nothing was declared:\n` +
+        `${file}:5:7: set trunk or trunkGroup, not both: DIDWW routes a DID to a trunk or a trunk group, never both\n` +
+        `${file}:6:15: number must be a string (the number in E.164 form, e.g. "+442037691880"): YAML reads 4930 unquoted as a number; write "4930"`,
+    );
+    expect(sandbox.didww.requests).toHaveLength(0); // offline problems stop it before any lookup
+    expect(registered.length).toBe(before);
+  });
+
+  it("declares nothing when the account lacks a name, and says which line names it", async () => {
+    const before = registered.length;
+    const file = write("typo.yaml", 'didww:\n  dids:\n    - number: "+16091609123456797"\n      trunk: pbx-frankfrut\n');
+    await expect(didroute.routing.fromFile(file)).rejects.toThrow(
+      `${file}:4:14: no DIDWW trunk is named "pbx-frankfrut" in this account`,
+    );
+    expect(registered.length).toBe(before);
+  });
+
+  it("names resources after what the file names, so reordering the file renames nothing", async () => {
+    const entries = [
+      '    - number: "+16091609123456797"\n      trunk: pbx-frankfurt\n',
+      "    - id: 9df99644-f1a5-4a3c-99a4-559d758eb96b\n      trunkGroup: eu-primary\n",
+    ];
+    const groups = "  trunkGroups:\n    - group: eu-primary\n      trunks: [pbx-frankfurt]\n";
+    const cx = 'carrierx:\n  dids:\n    - number: "+15162065574"\n      trunkGroup: us-east\n';
+    const first = await didroute.routing.fromFile(write("a.yaml", `didww:\n  dids:\n${entries.join("")}${groups}${cx}`), {
+      namePrefix: "a-",
+    });
+    const second = await didroute.routing.fromFile(write("b.yaml", `${cx}didww:\n${groups}  dids:\n${[...entries].reverse().join("")}`), {
+      namePrefix: "b-",
+    });
+    const names = async (routing: any, prefix: string) => {
+      const all = [...routing.didww.dids, ...routing.didww.trunkGroups, ...routing.carrierx.dids];
+      const urns: string[] = await Promise.all(all.map((r: any) => resolved(r.urn)));
+      return urns.map((urn) => urn.split("::").pop()!.slice(prefix.length)).sort();
+    };
+    expect(await names(first, "a-")).toEqual([
+      "carrierx-did-15162065574",
+      "didww-did-16091609123456797",
+      "didww-did-9df99644-f1a5-4a3c-99a4-559d758eb96b",
+      "didww-group-eu-primary",
+    ]);
+    expect(await names(second, "b-")).toEqual(await names(first, "a-"));
+    const frankfurt = sandbox.didww.trunks().find((t: any) => t.name === "pbx-frankfurt").id;
+    expect((await registration("a-didww-did-16091609123456797")).inputs).toMatchObject({ trunkId: frankfurt });
   });
 });
 
