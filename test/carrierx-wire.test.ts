@@ -127,6 +127,28 @@ describe("CarrierX wire format", () => {
   });
 });
 
+describe("CarrierX DIDs declared by number", () => {
+  it("create looks the number up with CarrierX's filter, then sends the one PATCH", async () => {
+    nock(BASE, headers)
+      .get("/core/v2/phonenumber/dids")
+      .query({ limit: "1000", offset: "0", filter: 'phonenumber eq "15162065574"' })
+      .reply(200, { count: 1, has_more: false, items: [didObject(DID, null)], limit: 1000, offset: 0, pagination: {}, total: 1 })
+      .patch(didPath(DID), `{"trunk_group_sid":"${GROUP}"}`)
+      .reply(200, didObject(DID, GROUP));
+    const created = await assignment.create({ number: "+15162065574", trunkGroupSid: GROUP });
+    expect(created).toEqual({ id: DID, outs: { didSid: DID, trunkGroupSid: GROUP, phonenumber: "15162065574" } });
+  });
+
+  it("a number the partner does not rent fails the create, naming it, and sends no PATCH", async () => {
+    nock(BASE)
+      .get("/core/v2/phonenumber/dids")
+      .query(true)
+      .reply(200, { count: 0, has_more: false, items: [], limit: 1000, offset: 0, pagination: {}, total: 0 });
+    const error = await failure(assignment.create({ number: "+15160000000", trunkGroupSid: GROUP }));
+    expect(error.message).toBe("CarrierX has no DID with the number +15160000000 rented by this partner (GET /core/v2/phonenumber/dids)");
+  });
+});
+
 describe("CarrierX errors", () => {
   it("401: says the token is missing or invalid and how to set it", async () => {
     nock(BASE).patch(didPath(DID)).reply(401, { message: "Bad credentials", errors: [] });
