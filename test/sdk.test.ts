@@ -163,7 +163,7 @@ describe("routing.fromFile", () => {
     });
     const names = async (routing: any, prefix: string) => {
       const all = [...routing.didww.dids, ...routing.didww.trunkGroups, ...routing.carrierx.dids];
-      const urns: string[] = await Promise.all(all.map((r: any) => resolved(r.urn)));
+      const urns: string[] = await Promise.all(all.map((r: any) => resolved<string>(r.urn)));
       return urns.map((urn) => urn.split("::").pop()!.slice(prefix.length)).sort();
     };
     expect(await names(first, "a-")).toEqual([
