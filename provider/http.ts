@@ -1,5 +1,7 @@
 import type { Got } from "got" with { "resolution-mode": "import" };
+import { createHash } from "node:crypto";
 import { DidrouteError, type ApiSystem } from "./errors";
+import { operationStartedAt } from "./operation";
 import { VERSION } from "./version";
 
 /**
@@ -26,6 +28,23 @@ export interface HttpResponse {
   body: unknown;
   /** Method and path as a person reads them in an error: `PATCH /v3/dids/…` (no host, no query). */
   request: string;
+  /** How often the request was sent: 1 when the first answer was final. */
+  attempts: number;
+  /**
+  For error messages, empty when the request was sent once: how often it was sent, over how long, and why retrying
+  stopped, e.g. ` (after 4 attempts over 9.3 s; the didww:operationTimeoutSeconds budget of 10 s was spent)`.
+  */
+  retries: string;
+}
+
+/** How hard a client may push an API, and how long it waits (README, "Limits, retries and timeouts"). */
+export interface HttpLimits {
+  /** Requests per second per endpoint and credential, shared by every resource of the process; 0: no limit. */
+  maxRequestsPerSecond: number;
+  /** One attempt's timeout. */
+  requestTimeoutMs: number;
+  /** No retry starts later than this after the operation started. */
+  operationTimeoutMs: number;
 }
 
 export interface HttpClientOptions {
@@ -33,6 +52,11 @@ export interface HttpClientOptions {
   /** Base URL, already validated (https, or http on loopback), without a trailing slash. */
   baseUrl: string;
   headers: Record<string, string>;
+  /** Keys the shared rate limiter (hashed in memory, used for nothing else). */
+  credential: string;
+  limits: HttpLimits;
+  /** The config namespace for messages: "didww", "carrierx". */
+  configPrefix: string;
 }
 
 export type HttpSend = (request: HttpRequest) => Promise<HttpResponse>;
@@ -40,11 +64,43 @@ export type HttpSend = (request: HttpRequest) => Promise<HttpResponse>;
 export const USER_AGENT = `pulumi-didroute/${VERSION}`;
 
 /**
+The retry policy (README, "Limits, retries and timeouts"). Both methods are retried: a GET changes nothing and every
+PATCH this package sends states the whole desired value, so sending it twice has the effect of sending it once.
+*/
+export const RETRY = {
+  methods: ["GET", "PATCH"] as const,
+  /** Too many requests, and the answers of an API or a proxy that is struggling or restarting. */
+  statusCodes: [429, 500, 502, 503, 504],
+  /** Transport failures that a second attempt can get past; ETIMEDOUT is also an attempt over its timeout. */
+  errorCodes: ["ETIMEDOUT", "ECONNRESET", "EPIPE", "ECONNREFUSED", "EADDRINUSE", "ENETUNREACH", "EAI_AGAIN"],
+  maxAttempts: 8,
+  /** Without Retry-After: 0.5 s, 1 s, 2 s, 4 s, then 8 s, each stretched by up to 25% at random (jitter). */
+  backoffBaseMs: 500,
+  backoffCapMs: 8_000,
+};
+
+/** The wait before retry number `retry` (1-based) when the API did not say how long to wait. */
+export function backoffDelay(retry: number, random: number = Math.random()): number {
+  const exponential = Math.min(RETRY.backoffCapMs, RETRY.backoffBaseMs * 2 ** (retry - 1));
+  return Math.round(exponential * (1 + random / 4));
+}
+
+/** What one call learns across its attempts. */
+interface Attempts {
+  deadline: number;
+  attempts: number;
+  lastStatus?: number;
+  budgetSpent: boolean;
+}
+
+/**
 The single place where requests leave the process. Non-2xx answers are returned, not thrown: each API client maps
-them with knowledge of its own error format. Retries and rate limiting belong here (got's `retry` and a limiter
-around `client()`), so that every operation of every resource gets the same policy.
+them with knowledge of its own error format. Every attempt, retries included, first takes a slot from the rate
+limiter shared by all clients of the same API endpoint and credential.
 */
 export function createHttpClient(options: HttpClientOptions): HttpSend {
+  const { limits } = options;
+  const limiter = limiterFor(options.system, options.baseUrl, options.credential, limits.maxRequestsPerSecond);
   let instance: Promise<Got> | undefined;
   const client = (): Promise<Got> => {
     instance ??= loadGot().then((got) =>
@@ -53,34 +109,135 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
         headers: { "user-agent": USER_AGENT, ...options.headers },
         throwHttpErrors: false,
         responseType: "text",
-        // No retries yet: a PATCH is only repeated under a policy that knows it is safe to.
-        retry: { limit: 0 },
-        timeout: { request: 30_000 },
+        timeout: { request: limits.requestTimeoutMs },
+        retry: {
+          limit: RETRY.maxAttempts - 1,
+          methods: [...RETRY.methods],
+          statusCodes: RETRY.statusCodes,
+          errorCodes: RETRY.errorCodes,
+          // The budget decides, not got's default (the request timeout): a Retry-After of 60 s is honoured when the
+          // operation has the time.
+          maxRetryAfter: limits.operationTimeoutMs,
+          calculateDelay: ({ attemptCount, error, retryAfter, computedValue }) => {
+            if (computedValue === 0) return 0; // not retryable: method, status, error code or attempt count
+            const state = attemptsOf(error.options.context);
+            const delay = retryAfter ?? backoffDelay(attemptCount);
+            if (Date.now() + delay >= state.deadline) {
+              state.budgetSpent = true;
+              return 0;
+            }
+            return delay;
+          },
+        },
+        hooks: {
+          // Runs before every attempt, retries included, so retries respect the rate limit too. got starts an
+          // attempt's timeout after these hooks: waiting for a slot is not counted against it.
+          beforeRequest: [
+            async (requestOptions) => {
+              await limiter();
+              attemptsOf(requestOptions.context).attempts += 1;
+            },
+          ],
+          afterResponse: [
+            (response) => {
+              attemptsOf(response.request.options.context).lastStatus = response.statusCode;
+              return response;
+            },
+          ],
+        },
       }),
     );
     return instance;
   };
   const basePath = new URL(options.baseUrl).pathname.replace(/\/$/, "");
+  const budgetKey = `${options.configPrefix}:operationTimeoutSeconds`;
 
   return async (request) => {
     const described = `${request.method} ${basePath}/${request.path}`;
     const got = await client();
+    const startedAt = Date.now();
+    const state: Attempts = {
+      deadline: (operationStartedAt() ?? startedAt) + limits.operationTimeoutMs,
+      attempts: 0,
+      budgetSpent: false,
+    };
+    const summary = () => {
+      if (state.attempts <= 1) return "";
+      const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+      const why = state.budgetSpent
+        ? `; the ${budgetKey} budget of ${limits.operationTimeoutMs / 1000} s was spent`
+        : state.attempts >= RETRY.maxAttempts
+          ? `; ${RETRY.maxAttempts} attempts is the most it makes`
+          : "";
+      return ` (after ${state.attempts} attempts over ${seconds} s${why})`;
+    };
     let response;
     try {
       response = await got(request.path, {
         method: request.method,
+        context: { [ATTEMPTS]: state },
         ...(request.searchParams ? { searchParams: request.searchParams } : {}),
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
       });
     } catch (error) {
       const code = (error as { code?: string }).code;
+      const last = state.lastStatus === undefined ? "" : `; the last answer was ${state.lastStatus}`;
       throw new DidrouteError(
         `${options.system} ${described} failed before an answer arrived: ${code ?? "network error"} ` +
-          `(${options.baseUrl})`,
+          `(${options.baseUrl})${summary()}${last}`,
         { system: options.system, method: request.method, path: `${basePath}/${request.path}`, ...(code ? { code } : {}) },
       );
     }
-    return { status: response.statusCode, body: parseBody(response.body), request: described };
+    return {
+      status: response.statusCode,
+      body: parseBody(response.body),
+      request: described,
+      attempts: state.attempts,
+      retries: summary(),
+    };
+  };
+}
+
+/**
+got copies the `context` object it is given (shallowly), so the state travels one level down, where every attempt's
+hooks and the caller see the same object.
+*/
+const ATTEMPTS = "didrouteAttempts";
+
+function attemptsOf(context: Record<string, unknown>): Attempts {
+  return context[ATTEMPTS] as Attempts;
+}
+
+type Limiter = () => Promise<void>;
+
+const limiters = new Map<string, Limiter>();
+
+/**
+One limiter per API endpoint and credential for the whole provider process, so that every resource (of every kind)
+draws from the same budget, as the API counts it: per key. The credential is hashed before it becomes a map key.
+*/
+function limiterFor(system: ApiSystem, baseUrl: string, credential: string, perSecond: number): Limiter {
+  const key = `${system} ${baseUrl} ${createHash("sha256").update(credential).digest("hex")} ${perSecond}`;
+  let limiter = limiters.get(key);
+  if (limiter === undefined) {
+    limiter = perSecond === 0 ? async () => {} : throttled(perSecond);
+    limiters.set(key, limiter);
+  }
+  return limiter;
+}
+
+/**
+At most `perSecond` requests in any sliding second (p-throttle's strict mode), and, once that many are waiting,
+evenly spaced. The window is 2% longer than a second: the API counts arrivals, which can bunch up by a few
+milliseconds on their way, and a 429 costs far more than 2% of the time.
+*/
+function throttled(perSecond: number): Limiter {
+  let throttle: Promise<Limiter> | undefined;
+  return async () => {
+    throttle ??= import("p-throttle").then(({ default: pThrottle }) =>
+      pThrottle({ limit: perSecond, interval: 1020, strict: true })(async () => {}),
+    );
+    await (await throttle)();
   };
 }
 
@@ -94,8 +251,8 @@ function parseBody(text: string): unknown {
 }
 
 /**
-One client per distinct settings (endpoint, credential, ...), so operations share got instances, and later a rate
-limiter per credential. The key lives only in this process's memory.
+One client per distinct settings (endpoint, credential, ...), so operations share got instances and connections. The
+key lives only in this process's memory.
 */
 export function cachedPerSettings<Settings extends object, Client>(
   create: (settings: Settings) => Client,

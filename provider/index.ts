@@ -5,6 +5,7 @@ Its two exports are a compatibility contract with every state file ever written:
 `resource(kind)`. Renaming them, or a kind, would break refresh and destroy of existing stacks (see README, Upgrades).
 */
 import { DidrouteError } from "./errors";
+import { inOperation } from "./operation";
 import type { ResourceOperations } from "./resource";
 import { didTrunkAssignment } from "./didww/didTrunkAssignment";
 import { trunkGroupMembership } from "./didww/trunkGroupMembership";
@@ -13,10 +14,22 @@ import { didTrunkGroupAssignment } from "./carrierx/didTrunkGroupAssignment";
 export { configure } from "./settings";
 export { DidrouteError } from "./errors";
 
+/** Each operation that makes requests runs as one operation: its retries share one time budget (see http.ts). */
+function asOperations<I, O>(operations: ResourceOperations<I, O>): ResourceOperations<I, O> {
+  return {
+    check: (olds, news) => operations.check(olds, news),
+    diff: (id, olds, news) => operations.diff(id, olds, news),
+    create: (inputs) => inOperation(() => operations.create(inputs)),
+    read: (id, props) => inOperation(() => operations.read(id, props)),
+    update: (id, olds, news) => inOperation(() => operations.update(id, olds, news)),
+    delete: (id, props) => inOperation(() => operations.delete(id, props)),
+  };
+}
+
 const KINDS: Record<string, ResourceOperations<any, any>> = {
-  "didww:DidTrunkAssignment": didTrunkAssignment,
-  "didww:TrunkGroupMembership": trunkGroupMembership,
-  "carrierx:DidTrunkGroupAssignment": didTrunkGroupAssignment,
+  "didww:DidTrunkAssignment": asOperations(didTrunkAssignment),
+  "didww:TrunkGroupMembership": asOperations(trunkGroupMembership),
+  "carrierx:DidTrunkGroupAssignment": asOperations(didTrunkGroupAssignment),
 };
 
 export function resource(kind: string): ResourceOperations<any, any> {

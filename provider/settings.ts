@@ -1,4 +1,5 @@
 import { DidrouteError, type ApiSystem } from "./errors";
+import type { HttpLimits } from "./http";
 
 /** What the dynamic-provider host hands to `configure`: the whole stack config, keys with their namespace. */
 export interface ConfigSource {
@@ -15,9 +16,17 @@ const KEYS = [
   "didww:apiKey",
   "didww:endpoint",
   "didww:apiVersion",
+  "didww:maxRequestsPerSecond",
+  "didww:requestTimeoutSeconds",
+  "didww:operationTimeoutSeconds",
   "carrierx:token",
   "carrierx:endpoint",
+  "carrierx:maxRequestsPerSecond",
+  "carrierx:requestTimeoutSeconds",
+  "carrierx:operationTimeoutSeconds",
 ] as const;
+
+type Key = (typeof KEYS)[number];
 
 /**
 Called by the host once per provider text, before the first operation. It must finish synchronously: the host puts
@@ -38,7 +47,7 @@ export function configure(config: ConfigSource | undefined): void {
 }
 
 /** Config wins over the environment, the environment over the default: what Pulumi providers do. */
-function resolve(key: (typeof KEYS)[number], envVar: string): string | undefined {
+function resolve(key: Key, envVar: string): string | undefined {
   const fromConfig = stackConfig.get(key);
   if (fromConfig !== undefined) return fromConfig;
   const fromEnv = process.env[envVar];
@@ -49,7 +58,7 @@ function resolve(key: (typeof KEYS)[number], envVar: string): string | undefined
 function requireCredential(
   system: ApiSystem,
   what: string,
-  key: (typeof KEYS)[number],
+  key: Key,
   placeholder: string,
   envVar: string,
 ): string {
@@ -64,7 +73,7 @@ function requireCredential(
 }
 
 /** An API base URL from config, the environment or the default, checked by `checkEndpoint`. */
-function endpointSetting(system: ApiSystem, key: (typeof KEYS)[number], envVar: string, fallback: string): string {
+function endpointSetting(system: ApiSystem, key: Key, envVar: string, fallback: string): string {
   return checkEndpoint(system, resolve(key, envVar) ?? fallback, key);
 }
 
@@ -73,6 +82,39 @@ export interface DidwwSettings {
   /** Base URL including the `/v3` path, without a trailing slash. */
   endpoint: string;
   apiVersion: string;
+  limits: HttpLimits;
+}
+
+/** Defaults (README, "Limits, retries and timeouts"): DIDWW documents 10 requests per second per key. */
+export const DEFAULT_LIMITS = {
+  didww: { maxRequestsPerSecond: 10, requestTimeoutSeconds: 30, operationTimeoutSeconds: 300 },
+  carrierx: { maxRequestsPerSecond: 10, requestTimeoutSeconds: 30, operationTimeoutSeconds: 300 },
+};
+
+/** A number setting: config, then environment, then default; the error names the key and what it takes. */
+function numberSetting(system: ApiSystem, key: Key, envVar: string, fallback: number, zeroAllowed: boolean): number {
+  const raw = resolve(key, envVar);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0)) {
+    const wants = zeroAllowed ? "a number of 0 or more (0: no limit)" : "a number of seconds greater than 0";
+    const source = stackConfig.has(key) ? "" : ` (from ${envVar})`;
+    throw new DidrouteError(`${key} must be ${wants}, got "${raw}"${source}`, { system });
+  }
+  return value;
+}
+
+function limitsSetting(system: ApiSystem, prefix: "didww" | "carrierx"): HttpLimits {
+  const env = prefix.toUpperCase();
+  const defaults = DEFAULT_LIMITS[prefix];
+  return {
+    maxRequestsPerSecond: numberSetting(system, `${prefix}:maxRequestsPerSecond`, `${env}_MAX_REQUESTS_PER_SECOND`, defaults.maxRequestsPerSecond, true),
+    requestTimeoutMs:
+      1000 * numberSetting(system, `${prefix}:requestTimeoutSeconds`, `${env}_REQUEST_TIMEOUT_SECONDS`, defaults.requestTimeoutSeconds, false),
+    operationTimeoutMs:
+      1000 *
+      numberSetting(system, `${prefix}:operationTimeoutSeconds`, `${env}_OPERATION_TIMEOUT_SECONDS`, defaults.operationTimeoutSeconds, false),
+  };
 }
 
 export const DIDWW_DEFAULT_ENDPOINT = "https://api.didww.com/v3";
@@ -89,7 +131,7 @@ export function didwwSettings(): DidwwSettings {
       { system: "DIDWW" },
     );
   }
-  return { apiKey, endpoint, apiVersion };
+  return { apiKey, endpoint, apiVersion, limits: limitsSetting("DIDWW", "didww") };
 }
 
 function isApiVersion(value: string): boolean {
@@ -128,6 +170,7 @@ export interface CarrierxSettings {
   token: string;
   /** Base URL including the `/core/v2` path, without a trailing slash. */
   endpoint: string;
+  limits: HttpLimits;
 }
 
 export const CARRIERX_DEFAULT_ENDPOINT = "https://api.carrierx.com/core/v2";
@@ -136,5 +179,5 @@ export const CARRIERX_DEFAULT_ENDPOINT = "https://api.carrierx.com/core/v2";
 export function carrierxSettings(): CarrierxSettings {
   const token = requireCredential("CarrierX", "token", "carrierx:token", "<token>", "CARRIERX_TOKEN");
   const endpoint = endpointSetting("CarrierX", "carrierx:endpoint", "CARRIERX_ENDPOINT", CARRIERX_DEFAULT_ENDPOINT);
-  return { token, endpoint };
+  return { token, endpoint, limits: limitsSetting("CarrierX", "carrierx") };
 }

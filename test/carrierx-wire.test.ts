@@ -208,6 +208,8 @@ describe("CarrierX errors", () => {
   });
 
   it("other answers: the status with CarrierX's message, or the body quoted when it is not CarrierX's shape", async () => {
+    // A budget too small for any retry: each answer is final, as after the last retry.
+    useConfig({ "carrierx:token": TOKEN, "carrierx:operationTimeoutSeconds": "0.001" });
     nock(BASE).patch(didPath(DID)).reply(415, { message: "Unsupported media type", errors: [] });
     nock(BASE).patch(didPath(DID)).reply(502, "<html>\n  <body>Bad gateway</body>\n</html>");
     nock(BASE).patch(didPath(DID)).reply(500);
@@ -244,13 +246,21 @@ describe("CarrierX errors", () => {
     );
   });
 
-  it("a network failure names the endpoint and the request, not the token", async () => {
-    useConfig({ "carrierx:token": TOKEN, "carrierx:endpoint": "http://127.0.0.1:9/core/v2" });
+  it("a network failure is retried within the budget, then names the endpoint, the request and the attempts", async () => {
+    useConfig({
+      "carrierx:token": TOKEN,
+      "carrierx:endpoint": "http://127.0.0.1:9/core/v2",
+      "carrierx:operationTimeoutSeconds": "1.2",
+    });
     nock.enableNetConnect("127.0.0.1:9");
     const error = await failure(assignment.create({ didSid: DID, trunkGroupSid: GROUP }));
     nock.disableNetConnect();
-    expect(error.message).toBe(
-      `CarrierX PATCH ${didPath(DID)} failed before an answer arrived: ECONNREFUSED (http://127.0.0.1:9/core/v2)`,
+    // The first retry waits 0.5-0.625 s; the second would wait at least 1 s more, past the 1.2 s budget.
+    expect(error.message).toMatch(
+      new RegExp(
+        `^CarrierX PATCH ${didPath(DID)} failed before an answer arrived: ECONNREFUSED \\(http://127.0.0.1:9/core/v2\\) ` +
+          "\\(after 2 attempts over 0\\.[5-9] s; the carrierx:operationTimeoutSeconds budget of 1.2 s was spent\\)$",
+      ),
     );
   });
 });

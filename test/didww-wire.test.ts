@@ -260,7 +260,7 @@ describe("DIDWW errors", () => {
   });
 
   it("a network failure names the endpoint and the request, not the key", async () => {
-    useConfig({ "didww:apiKey": KEY, "didww:endpoint": "http://127.0.0.1:9/v3" });
+    useConfig({ "didww:apiKey": KEY, "didww:endpoint": "http://127.0.0.1:9/v3", "didww:operationTimeoutSeconds": "0.4" });
     nock.enableNetConnect("127.0.0.1:9");
     const error = (await did.create({ didId: DID, trunkId: TRUNK }).catch((e: Error) => e)) as Error;
     nock.disableNetConnect();

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CarrierxClient } from "../provider/carrierx/client";
 import { DidwwClient } from "../provider/didww/client";
+import type { HttpLimits } from "../provider/http";
 import { formatProblem, parseRoutingFile } from "../routing/file";
 import { resolveRouting } from "../routing/resolve";
 import { createCarrierxSandbox, type CarrierxSandbox } from "../sandbox/carrierx";
@@ -34,6 +35,7 @@ const seed: DidwwSeed = {
   ],
 };
 
+const limits: HttpLimits = { maxRequestsPerSecond: 0, requestTimeoutMs: 5_000, operationTimeoutMs: 5_000 };
 const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
@@ -43,7 +45,7 @@ async function didwwSandbox(apiVersion = "2026-04-16", s: DidwwSeed = seed) {
   const sandbox = createDidwwSandbox({ apiKey: KEY, seed: s });
   servers.push(sandbox);
   const endpoint = await sandbox.listen();
-  return { sandbox, client: new DidwwClient({ apiKey: KEY, endpoint, apiVersion }) };
+  return { sandbox, client: new DidwwClient({ apiKey: KEY, endpoint, apiVersion, limits }) };
 }
 
 async function resolveText(text: string, clients: { didww?: DidwwClient; carrierx?: CarrierxClient }) {
@@ -187,7 +189,7 @@ describe("resolving DIDWW numbers and names", () => {
 
   it("fails with the API's reason when the key is refused, and never echoes the key", async () => {
     const { sandbox } = await didwwSandbox();
-    const client = new DidwwClient({ apiKey: "wrong-key-123", endpoint: sandbox.url, apiVersion: "2026-04-16" });
+    const client = new DidwwClient({ apiKey: "wrong-key-123", endpoint: sandbox.url, apiVersion: "2026-04-16", limits });
     const failure = await resolveText(FILE, { didww: client }).catch((error: Error) => error);
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toMatch(/^DIDWW rejected the API key \(401 on GET \/v3\/dids\)/);
@@ -221,7 +223,7 @@ describe("resolving CarrierX numbers and names", () => {
     });
     servers.push(sandbox);
     const endpoint = await sandbox.listen();
-    return { sandbox, client: new CarrierxClient({ token: "tok", endpoint }) };
+    return { sandbox, client: new CarrierxClient({ token: "tok", endpoint, limits }) };
   }
 
   it("lists the partner's DIDs and trunk groups once, 1,000 per request", async () => {

@@ -1,6 +1,6 @@
 import { batchLoader } from "../batch";
 import { answerDetails, DidrouteError, listErrors, type ApiErrorItem } from "../errors";
-import { cachedPerSettings, createHttpClient, type HttpRequest, type HttpSend } from "../http";
+import { cachedPerSettings, createHttpClient, type HttpRequest, type HttpResponse, type HttpSend } from "../http";
 import { carrierxSettings, type CarrierxSettings } from "../settings";
 
 const MEDIA_TYPE = "application/json";
@@ -52,6 +52,9 @@ export class CarrierxClient {
         accept: MEDIA_TYPE,
         authorization: `Bearer ${settings.token}`,
       },
+      credential: settings.token,
+      limits: settings.limits,
+      configPrefix: "carrierx",
     });
   }
 
@@ -152,7 +155,7 @@ export class CarrierxClient {
   private async request(request: HttpRequest, subject: Subject): Promise<unknown> {
     const response = await this.send(request);
     if (response.status >= 200 && response.status < 300) return response.body;
-    throw errorFromResponse(response.status, response.body, response.request, subject, this.token);
+    throw errorFromResponse(response, subject, this.token);
   }
 }
 
@@ -230,47 +233,39 @@ function scopesFor(method: string, subject: Subject): string {
   return method === "GET" ? "phonenumber.read (or phonenumber.manage)" : "phonenumber.update (or phonenumber.manage)";
 }
 
-function errorFromResponse(
-  status: number,
-  body: unknown,
-  request: string,
-  subject: Subject,
-  token: string,
-): DidrouteError {
-  const errors = apiErrors(body, token);
+function errorFromResponse(response: HttpResponse, subject: Subject, token: string): DidrouteError {
+  const { status, request } = response;
+  const errors = apiErrors(response.body, token);
   const details = answerDetails("CarrierX", status, request, errors);
-  const said = carrierxSaid(body, errors, token);
+  const said = carrierxSaid(response.body, errors, token);
+  // Retries, when there were any, are said last: what was attempted, how often, and why it stopped.
+  return new DidrouteError(`${errorMessage(status, request, subject, said)}${response.retries}`, details);
+}
+
+function errorMessage(status: number, request: string, subject: Subject, said: string): string {
   const sid = subject.sid;
   const about = sid === undefined ? `listing ${subject.noun}` : `DID ${sid}`;
   switch (status) {
     case 401:
-      return new DidrouteError(
+      return (
         `CarrierX rejected the token (401 on ${request}): the token is missing or invalid. ` +
-          'Set it with "pulumi config set --secret carrierx:token <token>" or CARRIERX_TOKEN.',
-        details,
+        'Set it with "pulumi config set --secret carrierx:token <token>" or CARRIERX_TOKEN.'
       );
     case 403:
       // CarrierX does not say which: a token without the scope and a DID of another partner both give 403 (§6.2).
-      return new DidrouteError(
+      return (
         `CarrierX refused ${request} for ${about} (403${said ? `: ${said}` : ""}): the token lacks the ` +
-          `${scopesFor(details.method ?? "", subject)} scope` +
-          (sid === undefined ? "" : ", or the DID belongs to another partner"),
-        details,
+        `${scopesFor(request.split(" ")[0] ?? "", subject)} scope` +
+        (sid === undefined ? "" : ", or the DID belongs to another partner")
       );
     case 404:
-      return new DidrouteError(
-        sid === undefined
-          ? `CarrierX has no ${request.split(" ")[1]} (404 on ${request}): check carrierx:endpoint`
-          : `CarrierX has no DID ${sid} (404 on ${request}): check the sid and that the DID is rented by this partner`,
-        details,
-      );
+      return sid === undefined
+        ? `CarrierX has no ${request.split(" ")[1]} (404 on ${request}): check carrierx:endpoint`
+        : `CarrierX has no DID ${sid} (404 on ${request}): check the sid and that the DID is rented by this partner`;
     case 422:
-      return new DidrouteError(`CarrierX refused ${request} for ${about} (422)${said ? `: ${said}` : ""}`, details);
+      return `CarrierX refused ${request} for ${about} (422)${said ? `: ${said}` : ""}`;
     default:
-      return new DidrouteError(
-        `CarrierX answered ${status} to ${request} for ${about}${said ? `: ${said}` : ""}`,
-        details,
-      );
+      return `CarrierX answered ${status} to ${request} for ${about}${said ? `: ${said}` : ""}`;
   }
 }
 

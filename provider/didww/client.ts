@@ -1,6 +1,6 @@
 import { batchLoader } from "../batch";
 import { answerDetails, DidrouteError, listErrors, type ApiErrorItem } from "../errors";
-import { cachedPerSettings, createHttpClient, type HttpRequest, type HttpSend } from "../http";
+import { cachedPerSettings, createHttpClient, type HttpRequest, type HttpResponse, type HttpSend } from "../http";
 import { didwwSettings, type DidwwSettings } from "../settings";
 import { namesFor, type DidwwNames } from "./names";
 
@@ -68,6 +68,9 @@ export class DidwwClient {
         "api-key": settings.apiKey,
         "x-didww-api-version": settings.apiVersion,
       },
+      credential: settings.apiKey,
+      limits: settings.limits,
+      configPrefix: "didww",
     });
   }
 
@@ -209,7 +212,7 @@ export class DidwwClient {
   private async request(request: HttpRequest, subject: Subject): Promise<unknown> {
     const response = await this.send(request);
     if (response.status >= 200 && response.status < 300) return response.body;
-    throw errorFromResponse(response.status, response.body, response.request, subject);
+    throw errorFromResponse(response, subject);
   }
 
   private parseDid(body: unknown, id: string): Did {
@@ -292,29 +295,31 @@ function apiErrors(body: unknown): ApiErrorItem[] {
   });
 }
 
-function errorFromResponse(status: number, body: unknown, request: string, subject: Subject): DidrouteError {
-  const errors = apiErrors(body);
+function errorFromResponse(response: HttpResponse, subject: Subject): DidrouteError {
+  const { status, request } = response;
+  const errors = apiErrors(response.body);
   const details = answerDetails("DIDWW", status, request, errors);
   const listed = listErrors(errors);
   const about = subject.id === undefined ? `listing ${subject.noun}` : `${subject.noun} ${subject.id}`;
+  // Retries, when there were any, are said last: what was attempted, how often, and why it stopped.
+  return new DidrouteError(`${errorMessage(status, request, subject, about, listed)}${response.retries}`, details);
+}
+
+function errorMessage(status: number, request: string, subject: Subject, about: string, listed: string): string {
   switch (status) {
     case 401:
-      return new DidrouteError(
+      return (
         `DIDWW rejected the API key (401 on ${request}): the key is missing or invalid. ` +
-          'Set it with "pulumi config set --secret didww:apiKey <key>" or DIDWW_API_KEY.',
-        details,
+        'Set it with "pulumi config set --secret didww:apiKey <key>" or DIDWW_API_KEY.'
       );
     case 404:
-      return new DidrouteError(
-        subject.id === undefined
-          ? `DIDWW has no ${request.split(" ")[1]} (404 on ${request}): check didww:endpoint and didww:apiVersion`
-          : `DIDWW has no ${about} (404 on ${request}): check the id and that it belongs to this account`,
-        details,
-      );
+      return subject.id === undefined
+        ? `DIDWW has no ${request.split(" ")[1]} (404 on ${request}): check didww:endpoint and didww:apiVersion`
+        : `DIDWW has no ${about} (404 on ${request}): check the id and that it belongs to this account`;
     case 422:
-      return new DidrouteError(`DIDWW refused ${request} for ${about} (422): ${listed}`, details);
+      return `DIDWW refused ${request} for ${about} (422): ${listed}`;
     default:
-      return new DidrouteError(`DIDWW answered ${status} to ${request} for ${about}${listed ? `: ${listed}` : ""}`, details);
+      return `DIDWW answered ${status} to ${request} for ${about}${listed ? `: ${listed}` : ""}`;
   }
 }
 
