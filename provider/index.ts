@@ -5,14 +5,21 @@ Its two exports are a compatibility contract with every state file ever written:
 `resource(kind)`. Renaming them, or a kind, would break refresh and destroy of existing stacks (see README, Upgrades).
 */
 import { DidrouteError } from "./errors";
+import { preloadModules } from "./http";
 import { inOperation } from "./operation";
 import type { ResourceOperations } from "./resource";
 import { didTrunkAssignment } from "./didww/didTrunkAssignment";
 import { trunkGroupMembership } from "./didww/trunkGroupMembership";
 import { didTrunkGroupAssignment } from "./carrierx/didTrunkGroupAssignment";
 
-export { configure } from "./settings";
+import { configure as captureConfig, type ConfigSource } from "./settings";
 export { DidrouteError } from "./errors";
+
+/** Called by the host once per provider text, before the first operation (see settings.ts). */
+export function configure(config: ConfigSource | undefined): void {
+  captureConfig(config);
+  preloadModules();
+}
 
 /** Each operation that makes requests runs as one operation: its retries share one time budget (see http.ts). */
 function asOperations<I, O>(operations: ResourceOperations<I, O>): ResourceOperations<I, O> {
