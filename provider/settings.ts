@@ -34,15 +34,17 @@ the provider in its cache before configure returns, so a concurrent first RPC co
 */
 export function configure(config: ConfigSource | undefined): void {
   for (const key of KEYS) {
-    let value: string | undefined;
+    let value: unknown;
     try {
       value = config?.get(key);
     } catch {
       // An engine that sent no Configure leaves the host's config undefined; the environment still applies.
       value = undefined;
     }
-    if (value !== undefined && value !== "") stackConfig.set(key, value);
-    else stackConfig.delete(key);
+    // Config values are strings; anything else (structured config) is kept as its JSON text, so an error can show it.
+    if (value !== undefined && value !== null && value !== "") {
+      stackConfig.set(key, typeof value === "string" ? value : JSON.stringify(value));
+    } else stackConfig.delete(key);
   }
 }
 
@@ -52,6 +54,11 @@ function resolve(key: Key, envVar: string): string | undefined {
   if (fromConfig !== undefined) return fromConfig;
   const fromEnv = process.env[envVar];
   return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
+}
+
+/** For an error about a setting's value: empty when it came from stack config, else which variable to look at. */
+function sourceOf(key: Key, envVar: string): string {
+  return stackConfig.has(key) ? "" : ` (from ${envVar})`;
 }
 
 /** A credential: required, from config (set as a secret) or the environment; the error says how to set it. */
@@ -74,7 +81,9 @@ function requireCredential(
 
 /** An API base URL from config, the environment or the default, checked by `checkEndpoint`. */
 function endpointSetting(system: ApiSystem, key: Key, envVar: string, fallback: string): string {
-  return checkEndpoint(system, resolve(key, envVar) ?? fallback, key);
+  const value = resolve(key, envVar);
+  if (value === undefined) return fallback;
+  return checkEndpoint(system, value, key, sourceOf(key, envVar));
 }
 
 export interface DidwwSettings {
@@ -98,8 +107,7 @@ function numberSetting(system: ApiSystem, key: Key, envVar: string, fallback: nu
   const value = Number(raw);
   if (raw.trim() === "" || !Number.isFinite(value) || value < 0 || (!zeroAllowed && value === 0)) {
     const wants = zeroAllowed ? "a number of 0 or more (0: no limit)" : "a number of seconds greater than 0";
-    const source = stackConfig.has(key) ? "" : ` (from ${envVar})`;
-    throw new DidrouteError(`${key} must be ${wants}, got "${raw}"${source}`, { system });
+    throw new DidrouteError(`${key} must be ${wants}, got "${raw}"${sourceOf(key, envVar)}`, { system });
   }
   return value;
 }
@@ -127,7 +135,8 @@ export function didwwSettings(): DidwwSettings {
   const apiVersion = resolve("didww:apiVersion", "DIDWW_API_VERSION") ?? DIDWW_DEFAULT_API_VERSION;
   if (!isApiVersion(apiVersion)) {
     throw new DidrouteError(
-      `didww:apiVersion must be a DIDWW API version date such as ${DIDWW_DEFAULT_API_VERSION}, got "${apiVersion}"`,
+      `didww:apiVersion must be a DIDWW API version date such as ${DIDWW_DEFAULT_API_VERSION}, got "${apiVersion}"` +
+        sourceOf("didww:apiVersion", "DIDWW_API_VERSION"),
       { system: "DIDWW" },
     );
   }
@@ -146,22 +155,22 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 Endpoints must be https: the request carries the credential. Plain http is allowed only on loopback, where a local
 stand-in of the API (the sandbox, a test) runs. Certificate checks are never turned off.
 */
-export function checkEndpoint(system: ApiSystem, value: string, key: string): string {
+export function checkEndpoint(system: ApiSystem, value: string, key: string, source = ""): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new DidrouteError(`${key} must be a URL such as https://..., got "${value}"`, { system });
+    throw new DidrouteError(`${key} must be a URL such as https://..., got "${value}"${source}`, { system });
   }
   const loopback = LOOPBACK.test(url.hostname);
   if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
     throw new DidrouteError(
-      `${key} must use https (plain http is accepted only for 127.0.0.1/localhost), got "${url.origin}"`,
+      `${key} must use https (plain http is accepted only for 127.0.0.1/localhost), got "${url.origin}"${source}`,
       { system },
     );
   }
   if (url.username !== "" || url.password !== "" || url.search !== "") {
-    throw new DidrouteError(`${key} must not carry credentials or a query string`, { system });
+    throw new DidrouteError(`${key} must not carry credentials or a query string${source}`, { system });
   }
   return url.href.replace(/\/+$/, "");
 }

@@ -104,6 +104,17 @@ describe("limit and timeout settings", () => {
       'carrierx:maxRequestsPerSecond must be a number of 0 or more (0: no limit), got "fast" (from CARRIERX_MAX_REQUESTS_PER_SECOND)',
     );
   });
+  it("takes a config value that is not a string as its JSON text: a number works, an object is refused by name", async () => {
+    const values: Record<string, unknown> = { "didww:apiKey": "typed-key", "didww:maxRequestsPerSecond": 0 };
+    configure({ get: (key) => values[key] as string | undefined });
+    nock("https://api.didww.com").get(`/v3/dids/${DID}`).query(true).reply(200, didDocument);
+    await expect(did.read(DID, {})).resolves.toMatchObject({ id: DID });
+    values["didww:maxRequestsPerSecond"] = { fast: true };
+    configure({ get: (key) => values[key] as string | undefined });
+    await expect(did.read(DID, {})).rejects.toThrow(
+      'didww:maxRequestsPerSecond must be a number of 0 or more (0: no limit), got "{"fast":true}"',
+    );
+  });
 });
 
 describe("backoff without Retry-After", () => {

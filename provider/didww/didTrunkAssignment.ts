@@ -75,12 +75,15 @@ export const didTrunkAssignment: ResourceOperations<DidTrunkAssignmentInputs, Di
     }
 
     const hasTrunk = present(news["trunkId"]);
-    const hasGroup = present(news["trunkGroupId"]);
+    let hasGroup = present(news["trunkGroupId"]);
     if (hasTrunk && hasGroup && !isUnknown(news["trunkId"]) && !isUnknown(news["trunkGroupId"])) {
       failures.push({
         property: "trunkGroupId",
         reason: "set exactly one of trunkId or trunkGroupId: DIDWW routes a DID to a trunk or a trunk group, never both",
       });
+      // One failure per property: checking trunkGroupId's value as well would add "trunkGroupId is required" for an
+      // empty string, contradicting the failure above.
+      hasGroup = false;
     } else if (!hasTrunk && !hasGroup) {
       failures.push({ property: "trunkId", reason: "one of trunkId or trunkGroupId is required" });
     }
