@@ -38,6 +38,12 @@ export interface CarrierxSeed {
 export interface CarrierxSandboxOptions {
   /** The token every request must send as `Authorization: Bearer <token>`; when omitted any non-empty one works. */
   token?: string;
+  /**
+  Tokens that authenticate but whose scopes allow only reads (phonenumber.read without phonenumber.update, say):
+  GET answers as for `token`; PATCH and PUT are refused with 403 `{"message": "Forbidden", "errors": []}`, changing
+  nothing. Accepted whether or not `token` is set.
+  */
+  readOnlyTokens?: readonly string[];
   seed?: CarrierxSeed;
 }
 
@@ -71,7 +77,7 @@ export interface CarrierxSandbox {
 }
 
 export function createCarrierxSandbox(options: CarrierxSandboxOptions = {}): CarrierxSandbox {
-  return new CarrierxSandboxServer(options.token, seedState(options.seed ?? {}));
+  return new CarrierxSandboxServer(options.token, seedState(options.seed ?? {}), options.readOnlyTokens ?? []);
 }
 
 // --- State ---------------------------------------------------------------------------------------------------------
@@ -381,9 +387,16 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
-function authorize(headers: IncomingHttpHeaders, token: string | undefined): void {
+/** What the request's token may do: "read" for a read-only token, "write" for any other accepted one. */
+function authorize(
+  headers: IncomingHttpHeaders,
+  token: string | undefined,
+  readOnlyTokens: readonly string[],
+): "read" | "write" {
   const match = /^Bearer (\S+)$/.exec(headerValue(headers, "authorization") ?? "");
+  if (match?.[1] !== undefined && readOnlyTokens.includes(match[1])) return "read";
   if (!match || (token !== undefined && match[1] !== token)) throw new ApiError(401, "Bad credentials");
+  return "write";
 }
 
 /** Media-type parameters (`; charset=utf-8`) are accepted; any other type is not. */
@@ -427,6 +440,7 @@ class CarrierxSandboxServer implements CarrierxSandbox {
   constructor(
     private readonly token: string | undefined,
     private readonly state: State,
+    private readonly readOnlyTokens: readonly string[] = [],
   ) {}
 
   get url(): string {
@@ -483,8 +497,10 @@ class CarrierxSandboxServer implements CarrierxSandbox {
       body,
     });
     try {
-      authorize(request.headers, this.token);
+      const access = authorize(request.headers, this.token, this.readOnlyTokens);
       const route = resolveRoute(method, url.pathname);
+      // A missing scope is refused before the body or the object is looked at, so it changes nothing.
+      if (access === "read" && (method === "PATCH" || method === "PUT")) throw new ApiError(403, "Forbidden");
       if (method === "PATCH" || method === "PUT") {
         checkContentType(request.headers);
         if (parsed === NO_JSON) throw new ApiError(400, "No JSON object could be decoded");

@@ -4,7 +4,9 @@ rate limiters (throttling, slow answers, 5xx, connections that die), on demand a
 
 The layer sits in front of an API's `handle()` and knows nothing of DIDWW or CarrierX beyond a `FaultTarget`: how a
 request's credential is read, which document an error answer carries, and the API's request log. Every request it
-faults is still added to that log, so a test can count a client's attempts, retries included.
+faults is still added to that log, so a test can count a client's attempts, retries included. The exception: a
+request the client abandons while the layer delays it (latency longer than the client's timeout) is counted in
+`stats().requests` but reaches no log, as it never reached the API.
 
 Only Node built-ins are used, so the layer ships inside the package.
 */

@@ -36,6 +36,8 @@ export interface SandboxOptions {
   apiKey?: string;
   /** The CarrierX bearer token to require; when omitted any non-empty token is accepted. */
   token?: string;
+  /** CarrierX tokens that may read but not change (PATCH and PUT answer 403); see `CarrierxSandboxOptions`. */
+  readOnlyTokens?: readonly string[];
   /** Faults and rate limits from the start; change them later with `faults.set()`. */
   faults?: FaultSettings;
 }
@@ -66,7 +68,11 @@ export interface Sandbox {
 
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
   const didww = createDidwwSandbox({ apiKey: options.apiKey, seed: options.seed?.didww });
-  const carrierx = createCarrierxSandbox({ token: options.token, seed: options.seed?.carrierx });
+  const carrierx = createCarrierxSandbox({
+    token: options.token,
+    readOnlyTokens: options.readOnlyTokens,
+    seed: options.seed?.carrierx,
+  });
   return new CombinedSandbox(didww, carrierx, options);
 }
 
@@ -112,13 +118,14 @@ function didwwError(status: number): object {
   return { errors: [{ title: text, detail: text, code: String(status), status: String(status) }] };
 }
 
-function carrierxTarget(api: CarrierxSandbox, token: string | undefined): FaultTarget {
+function carrierxTarget(api: CarrierxSandbox, token: string | undefined, readOnlyTokens: readonly string[]): FaultTarget {
   return {
     handle: (request, response, baseUrl) => api.handle(request, response, baseUrl),
     requests: api.requests,
     credential: (request) => {
       const match = /^Bearer (\S+)$/.exec(headerValue(request.headers, "authorization") ?? "");
-      const valid = match?.[1] !== undefined && (token === undefined || match[1] === token);
+      const valid =
+        match?.[1] !== undefined && (token === undefined || match[1] === token || readOnlyTokens.includes(match[1]));
       return valid ? `CarrierX:${match?.[1]}` : undefined;
     },
     errorAnswer: (status) => ({
@@ -161,7 +168,7 @@ class CombinedSandbox implements Sandbox {
   ) {
     this.faults = new Faults(options.faults ?? {});
     const didwwApi = didwwTarget(didww, options.apiKey);
-    const carrierxApi = carrierxTarget(carrierx, options.token);
+    const carrierxApi = carrierxTarget(carrierx, options.token, options.readOnlyTokens ?? []);
     this.routes = [
       { prefix: "/v3", handle: this.faults.wrap(didwwApi), internalError: didwwInternalError },
       { prefix: "/core/v2", handle: this.faults.wrap(carrierxApi), internalError: carrierxInternalError },

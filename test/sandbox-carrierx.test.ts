@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSandbox } from "../sandbox";
 import { createCarrierxSandbox, type CarrierxSandbox } from "../sandbox/carrierx";
 
 const TOKEN = "sandbox-test-token";
@@ -271,5 +272,62 @@ describe("CarrierX sandbox: lists", () => {
     const rent = await call("POST", "/phonenumber/dids", { body: {} });
     expect(rent.status).toBe(405);
     expect((await call("DELETE", "/trunk_groups")).status).toBe(405);
+  });
+});
+
+describe("CarrierX sandbox: read-only tokens (a token without the update scope)", () => {
+  const READ_ONLY = "sandbox-read-only-token";
+  const seed = {
+    trunkGroups: [{ sid: G1, name: "TrunkGroup4" }],
+    dids: [{ sid: D1, phonenumber: "15162065574", trunkGroupSid: G1 }],
+  };
+
+  it("reads with a read-only token; PATCH and PUT answer 403 in CarrierX's shape and change nothing", async () => {
+    const sandbox = createCarrierxSandbox({ token: TOKEN, readOnlyTokens: [READ_ONLY], seed });
+    await sandbox.listen();
+    try {
+      const call = client(sandbox);
+      expect((await call("GET", `/phonenumber/dids/${D1}`, { token: READ_ONLY })).json).toMatchObject({ trunk_group_sid: G1 });
+      expect((await call("GET", "/trunk_groups", { token: READ_ONLY })).status).toBe(200);
+      const before = sandbox.did(D1);
+      for (const method of ["PATCH", "PUT"]) {
+        const reply = await call(method, `/phonenumber/dids/${D1}`, { token: READ_ONLY, body: { trunk_group_sid: null } });
+        expect(reply).toEqual({ status: 403, contentType: "application/json", json: { message: "Forbidden", errors: [] } });
+      }
+      // Refused on scope before the object or the body is looked at: an unknown DID or a bad body is 403 too.
+      expect((await call("PATCH", `/phonenumber/dids/${MISSING}`, { token: READ_ONLY, body: {} })).status).toBe(403);
+      expect((await call("PATCH", `/phonenumber/dids/${D1}`, { token: READ_ONLY, rawBody: "{" })).status).toBe(403);
+      expect(sandbox.did(D1)).toEqual(before);
+      // The full token still writes; any other token is still 401.
+      expect((await call("PATCH", `/phonenumber/dids/${D1}`, { body: { trunk_group_sid: null } })).status).toBe(200);
+      expect((await call("GET", `/phonenumber/dids/${D1}`, { token: "another-token" })).status).toBe(401);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("stays read-only when no token is required, and through the combined sandbox", async () => {
+    const open = createCarrierxSandbox({ readOnlyTokens: [READ_ONLY], seed });
+    await open.listen();
+    try {
+      const call = client(open);
+      expect((await call("PATCH", `/phonenumber/dids/${D1}`, { token: READ_ONLY, body: { trunk_group_sid: null } })).status).toBe(403);
+      expect((await call("PATCH", `/phonenumber/dids/${D1}`, { token: "any-token", body: { name: "x" } })).status).toBe(200);
+    } finally {
+      await open.close();
+    }
+
+    const combined = createSandbox({ token: TOKEN, readOnlyTokens: [READ_ONLY], seed: { carrierx: seed } });
+    const { carrierx } = await combined.listen();
+    try {
+      const call = client({ url: carrierx } as CarrierxSandbox);
+      expect((await call("GET", `/phonenumber/dids/${D1}`, { token: READ_ONLY })).status).toBe(200);
+      const reply = await call("PATCH", `/phonenumber/dids/${D1}`, { token: READ_ONLY, body: { trunk_group_sid: null } });
+      expect(reply).toEqual({ status: 403, contentType: "application/json", json: { message: "Forbidden", errors: [] } });
+      expect(combined.carrierx.did(D1)).toMatchObject({ trunk_group_sid: G1 });
+      expect(combined.carrierx.requests.map((r) => r.method)).toEqual(["GET", "PATCH"]);
+    } finally {
+      await combined.close();
+    }
   });
 });
