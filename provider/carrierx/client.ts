@@ -34,6 +34,8 @@ The CarrierX Core API v2 client: the only module that knows CarrierX's paths, bo
 per settings; every call goes through `request`, which maps CarrierX's answers to DidrouteError.
 */
 export class CarrierxClient {
+  /** The endpoint's path ("/core/v2"), which request paths are relative to: for showing a request as it is sent. */
+  readonly basePath: string;
   private readonly send: HttpSend;
   private readonly token: string;
   /** Concurrent lookups by number share requests (see batch.ts and findDids). */
@@ -44,6 +46,7 @@ export class CarrierxClient {
 
   constructor(settings: CarrierxSettings) {
     this.token = settings.token;
+    this.basePath = new URL(settings.endpoint).pathname.replace(/\/$/, "");
     this.send = createHttpClient({
       system: "CarrierX",
       baseUrl: settings.endpoint,
@@ -69,11 +72,13 @@ export class CarrierxClient {
   object. Returns the DID as CarrierX reports it after the change.
   */
   async setDidTrunkGroup(sid: string, trunkGroupSid: string | null): Promise<Did> {
-    const body = await this.request(
-      { method: "PATCH", path: didPath(sid), body: { trunk_group_sid: trunkGroupSid } },
-      { noun: "DID", sid },
-    );
+    const body = await this.request(this.didTrunkGroupRequest(sid, trunkGroupSid), { noun: "DID", sid });
     return parseDid(body, sid);
+  }
+
+  /** The PATCH `setDidTrunkGroup` sends, also shown by `didroute plan`. */
+  didTrunkGroupRequest(sid: string, trunkGroupSid: string | null): HttpRequest & { method: "PATCH" } {
+    return { method: "PATCH", path: didPath(sid), body: { trunk_group_sid: trunkGroupSid } };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { trunkGroupSidDiffers } from "../changes";
 import { claims } from "../claims";
 import { isNotFound } from "../errors";
 import { notice, type ResourceOperations } from "../resource";
@@ -79,7 +80,7 @@ export const didTrunkGroupAssignment: Operations = {
     } else if (isUnknown(news.didSid) || news.didSid !== olds.didSid) {
       return { changes: true, replaces: ["didSid"] };
     }
-    return { changes: isUnknown(news.trunkGroupSid) || news.trunkGroupSid !== (olds.trunkGroupSid ?? null) };
+    return { changes: isUnknown(news.trunkGroupSid) || trunkGroupSidDiffers(olds.trunkGroupSid, news.trunkGroupSid) };
   },
 
   async create(inputs) {

@@ -50,6 +50,8 @@ settings; every call goes through `request`, which maps DIDWW's answers to Didro
 */
 export class DidwwClient {
   readonly names: DidwwNames;
+  /** The endpoint's path ("/v3"), which request paths are relative to: for showing a request as it is sent. */
+  readonly basePath: string;
   private readonly send: HttpSend;
   /** Concurrent lookups by number share requests (see batch.ts). */
   private readonly didByNumber = batchLoader(async (numbers) => {
@@ -59,6 +61,7 @@ export class DidwwClient {
 
   constructor(settings: DidwwSettings) {
     this.names = namesFor(settings.apiVersion);
+    this.basePath = new URL(settings.endpoint).pathname.replace(/\/$/, "");
     this.send = createHttpClient({
       system: "DIDWW",
       baseUrl: settings.endpoint,
@@ -90,6 +93,12 @@ export class DidwwClient {
   Returns the DID's number from the answer.
   */
   async setDidRouting(id: string, routing: DidRouting): Promise<{ number: string }> {
+    const body = await this.request(this.didRoutingRequest(id, routing), { noun: "DID", id });
+    return { number: this.parseDidNumber(body, id) };
+  }
+
+  /** The PATCH `setDidRouting` sends, also shown by `didroute plan`. */
+  didRoutingRequest(id: string, routing: DidRouting): HttpRequest & { method: "PATCH" } {
     const { didTrunk, trunkType, didTrunkGroup, trunkGroupType } = this.names;
     const trunk = { [didTrunk]: { data: routing.trunkId ? { type: trunkType, id: routing.trunkId } : null } };
     const group = {
@@ -97,11 +106,7 @@ export class DidwwClient {
     };
     // The relationship being set goes first, as in DIDWW's documented examples.
     const relationships = routing.trunkGroupId ? { ...group, ...trunk } : { ...trunk, ...group };
-    const body = await this.request(
-      { method: "PATCH", path: `dids/${id}`, body: { data: { type: "dids", id, relationships } } },
-      { noun: "DID", id },
-    );
-    return { number: this.parseDidNumber(body, id) };
+    return { method: "PATCH", path: `dids/${id}`, body: { data: { type: "dids", id, relationships } } };
   }
 
   async getTrunkGroup(id: string): Promise<TrunkGroup> {
@@ -117,21 +122,23 @@ export class DidwwClient {
 
   /** Replaces the group's whole membership in one PATCH (`[]` empties it). */
   async setTrunkGroupTrunks(id: string, trunkIds: readonly string[]): Promise<void> {
+    await this.request(this.trunkGroupTrunksRequest(id, trunkIds), { noun: "trunk group", id });
+  }
+
+  /** The PATCH `setTrunkGroupTrunks` sends, also shown by `didroute plan`. */
+  trunkGroupTrunksRequest(id: string, trunkIds: readonly string[]): HttpRequest & { method: "PATCH" } {
     const { trunkGroupType, groupTrunks, trunkType } = this.names;
-    await this.request(
-      {
-        method: "PATCH",
-        path: `${trunkGroupType}/${id}`,
-        body: {
-          data: {
-            id,
-            type: trunkGroupType,
-            relationships: { [groupTrunks]: { data: trunkIds.map((trunkId) => ({ type: trunkType, id: trunkId })) } },
-          },
+    return {
+      method: "PATCH",
+      path: `${trunkGroupType}/${id}`,
+      body: {
+        data: {
+          id,
+          type: trunkGroupType,
+          relationships: { [groupTrunks]: { data: trunkIds.map((trunkId) => ({ type: trunkType, id: trunkId })) } },
         },
       },
-      { noun: "trunk group", id },
-    );
+    };
   }
 
   /**
@@ -140,13 +147,34 @@ export class DidwwClient {
   match nothing are simply absent from the result.
   */
   async findDids(by: "number" | "id", values: readonly string[]): Promise<Did[]> {
-    const { didTrunk, didTrunkGroup } = this.names;
-    const found: Did[] = [];
+    return (await this.findDidsWithTargets(by, values)).dids;
+  }
+
+  /**
+  `findDids`, plus the trunks and trunk groups those DIDs are routed to, with their names: the answers include them
+  (`include=`), so knowing them costs no request.
+  */
+  async findDidsWithTargets(
+    by: "number" | "id",
+    values: readonly string[],
+  ): Promise<{ dids: Did[]; trunks: Trunk[]; trunkGroups: Trunk[] }> {
+    const { didTrunk, didTrunkGroup, trunkType, trunkGroupType } = this.names;
+    const dids: Did[] = [];
+    const included: unknown[] = [];
     for (const chunk of chunks(values)) {
       const params = { [`filter[${by}]`]: chunk.join(","), include: `${didTrunk},${didTrunkGroup}` };
-      found.push(...(await this.list("dids", params, { noun: "DIDs" }, (item) => this.parseDidResource(item))));
+      dids.push(...(await this.list("dids", params, { noun: "DIDs" }, (item) => this.parseDidResource(item), included)));
     }
-    return found;
+    const ofType = (type: string) => {
+      const byId = new Map<string, Trunk>();
+      for (const item of included) {
+        if ((item as { type?: unknown } | null)?.type !== type) continue;
+        const named = parseNamed(item);
+        byId.set(named.id, named);
+      }
+      return [...byId.values()];
+    };
+    return { dids, trunks: ofType(trunkType), trunkGroups: ofType(trunkGroupType) };
   }
 
   /** The DID with this number (E.164 digits without "+"); a DidrouteError when the account has none. */
@@ -194,15 +222,18 @@ export class DidwwClient {
     params: Record<string, string>,
     subject: Subject,
     parse: (item: unknown) => T,
+    /** Collects each page's `included` resources, when given. */
+    included?: unknown[],
   ): Promise<T[]> {
     const items: T[] = [];
     for (let page = 1; ; page++) {
       const searchParams = { ...params, "page[number]": String(page), "page[size]": String(PAGE_SIZE) };
       const body = (await this.request({ method: "GET", path, searchParams }, subject)) as
-        | { data?: unknown; meta?: { total_records?: unknown } }
+        | { data?: unknown; included?: unknown; meta?: { total_records?: unknown } }
         | undefined;
       if (!Array.isArray(body?.data)) throw malformed(subject.noun, "the list answer has no data array");
       items.push(...body.data.map(parse));
+      if (included !== undefined && Array.isArray(body.included)) included.push(...body.included);
       const total = body.meta?.total_records;
       const more = typeof total === "number" ? items.length < total : body.data.length === PAGE_SIZE;
       if (!more || body.data.length === 0) return items;

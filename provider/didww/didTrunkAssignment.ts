@@ -1,3 +1,4 @@
+import { didRoutingDiffers } from "../changes";
 import { claims } from "../claims";
 import { DidrouteError, isNotFound } from "../errors";
 import { notice, type ResourceOperations } from "../resource";
@@ -107,12 +108,7 @@ export const didTrunkAssignment: ResourceOperations<DidTrunkAssignmentInputs, Di
       return { changes: true, replaces: ["didId"] };
     }
     const want = routingOf(news);
-    const changed =
-      isUnknown(want.trunkId) ||
-      isUnknown(want.trunkGroupId) ||
-      want.trunkId !== (olds.trunkId ?? null) ||
-      want.trunkGroupId !== (olds.trunkGroupId ?? null);
-    return { changes: changed };
+    return { changes: isUnknown(want.trunkId) || isUnknown(want.trunkGroupId) || didRoutingDiffers(olds, want) };
   },
 
   async create(inputs) {

@@ -1,3 +1,4 @@
+import { membersDiffer } from "../changes";
 import { claims } from "../claims";
 import { isNotFound } from "../errors";
 import { notice, type ResourceOperations } from "../resource";
@@ -48,12 +49,6 @@ function checkTrunkIds(value: unknown, failures: CheckFailure[]): string[] {
   return ids;
 }
 
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  const set = new Set(a);
-  return b.every((id) => set.has(id));
-}
-
 /** Live members in the order state already has them, new ones after: refresh then shows only real changes. */
 function inStateOrder(live: readonly string[], previous: readonly string[] | undefined): string[] {
   const rank = new Map((previous ?? []).map((id, index) => [id, index] as const));
@@ -78,9 +73,8 @@ export const trunkGroupMembership: ResourceOperations<TrunkGroupMembershipInputs
     if (isUnknown(news.trunkGroupId) || news.trunkGroupId !== olds.trunkGroupId) {
       return { changes: true, replaces: ["trunkGroupId"] };
     }
-    // Membership is a set: the order in the program or in DIDWW's answer means nothing.
     const unknown = news.trunkIds.some(isUnknown);
-    return { changes: unknown || !sameSet(news.trunkIds, olds.trunkIds ?? []) };
+    return { changes: unknown || membersDiffer(olds.trunkIds ?? [], news.trunkIds) };
   },
 
   async create(inputs) {
