@@ -2,9 +2,12 @@
 Resolves a routing file's numbers and names to the APIs' ids, and reads the live routing of everything it names,
 with as few requests as the APIs allow: every distinct name is looked up once per run, never once per resource.
 
-- DIDWW DIDs: `GET /v3/dids?filter[number]=…` (or `filter[id]`), 100 values per request, routing included.
-- DIDWW trunks: `GET /v3/voice_in_trunks?filter[name]=…` (or `filter[id]`), 100 values per request.
-- DIDWW trunk groups: listed once, members included (DIDWW has no name filter on groups).
+- DIDWW DIDs: `GET /v3/dids?filter[number]=…` (or `filter[id]`), 100 values per request, routing included: the
+  trunks and groups they ring now come with them, named.
+- DIDWW trunks: `GET /v3/voice_in_trunks?filter[name]=…`, 100 values per request; by id (`filter[id]`) only those
+  no DID rings now.
+- DIDWW trunk groups: listed once, members included (DIDWW has no name filter on groups), unless the file names none
+  by name, wants no members, and every group id it names is one a DID rings now.
 - CarrierX DIDs: the partner's DIDs listed 1,000 per request, or filtered one by one when that is fewer requests.
 - CarrierX trunk groups: listed once.
 
@@ -103,21 +106,32 @@ async function resolveDidww(file: RoutingFile, client: DidwwClient, routing: Res
 
   const byNumber = didEntries.filter((e) => e.did.by === "number").map((e) => digitsOf(e.did.value));
   const byId = didEntries.filter((e) => e.did.by === "id").map((e) => e.did.value);
-  const liveDids = [
-    ...(byNumber.length > 0 ? await client.findDids("number", byNumber) : []),
-    ...(byId.length > 0 ? await client.findDids("id", byId) : []),
+  const none = { dids: [], trunks: [], trunkGroups: [] };
+  const [numbered, identified] = [
+    byNumber.length > 0 ? await client.findDidsWithTargets("number", byNumber) : none,
+    byId.length > 0 ? await client.findDidsWithTargets("id", byId) : none,
   ];
+  const liveDids = [...numbered.dids, ...identified.dids];
+  // The trunks and groups the DIDs ring now came with them: known without a request, and named in plans.
+  const routedTrunks = [...numbered.trunks, ...identified.trunks];
+  const routedGroups = [...numbered.trunkGroups, ...identified.trunkGroups];
 
   const trunkRefs = [
     ...didEntries.filter((e) => e.target.kind === "trunk").map((e) => e.target.ref),
     ...groupEntries.flatMap((e) => e.trunks),
   ];
-  const trunks = await findTrunks(client, trunkRefs);
-  for (const trunk of trunks) routing.didww.trunkNames.set(trunk.id, trunk.name);
+  const trunks = await findTrunks(client, trunkRefs, routedTrunks);
+  for (const trunk of [...routedTrunks, ...trunks]) routing.didww.trunkNames.set(trunk.id, trunk.name);
 
-  const needsGroups = groupEntries.length > 0 || didEntries.some((e) => e.target.kind === "trunkGroup");
-  const groups = needsGroups ? await client.listTrunkGroups() : [];
-  for (const group of groups) routing.didww.groupNames.set(group.id, group.name);
+  // Groups are listed (DIDWW has no filter on them) only when a name must be checked, members are wanted, or an id is
+  // not one the DIDs already ring.
+  const groupRefs = didEntries.filter((e) => e.target.kind === "trunkGroup").map((e) => e.target.ref);
+  const routedGroupIds = new Set(routedGroups.map((g) => g.id));
+  const listGroups =
+    groupEntries.length > 0 || groupRefs.some((ref) => !isUuid(ref.value) || !routedGroupIds.has(ref.value.toLowerCase()));
+  const listed = listGroups ? await client.listTrunkGroups() : [];
+  const groups: readonly { id: string; name: string }[] = listGroups ? listed : routedGroups;
+  for (const group of [...routedGroups, ...listed]) routing.didww.groupNames.set(group.id, group.name);
 
   const didLines = new Map<string, number>();
   for (const entry of didEntries) {
@@ -151,7 +165,7 @@ async function resolveDidww(file: RoutingFile, client: DidwwClient, routing: Res
   const groupLines = new Map<string, number>();
   const groupOfTrunk = new Map<string, { id: string; name: string; line: number }>();
   for (const entry of groupEntries) {
-    const live = pick(entry.group, "DIDWW trunk group", groups, (g) => g.id, (g) => g.name, problems);
+    const live = pick(entry.group, "DIDWW trunk group", listed, (g) => g.id, (g) => g.name, problems);
     const wantTrunkIds: string[] = [];
     let complete = live !== undefined;
     for (const ref of entry.trunks) {
@@ -190,15 +204,20 @@ async function resolveDidww(file: RoutingFile, client: DidwwClient, routing: Res
 }
 
 /**
-Every trunk the refs name: by id with `filter[id]`, by name with `filter[name]`. A name holding "," cannot go into a
-comma-separated filter, so then the account's trunks are listed instead (one request per 100 trunks).
+Every trunk the refs name: by id with `filter[id]` unless `known` (trunks the DIDs ring now) has it, by name with
+`filter[name]`, always: names need not be unique, and only a lookup by name shows a second trunk with the same one.
+A name holding "," cannot go into a comma-separated filter, so then the account's trunks are listed instead (one
+request per 100 trunks).
 */
-async function findTrunks(client: DidwwClient, refs: readonly Ref[]): Promise<Trunk[]> {
+async function findTrunks(client: DidwwClient, refs: readonly Ref[], known: readonly Trunk[]): Promise<Trunk[]> {
+  const knownIds = new Set(known.map((trunk) => trunk.id));
   const ids = [...new Set(refs.filter((r) => isUuid(r.value)).map((r) => r.value.toLowerCase()))];
+  const missingIds = ids.filter((id) => !knownIds.has(id));
   const names = [...new Set(refs.filter((r) => !isUuid(r.value)).map((r) => r.value))];
   if (names.some((name) => name.includes(","))) return client.listTrunks();
   const found = [
-    ...(ids.length > 0 ? await client.findTrunks("id", ids) : []),
+    ...known.filter((trunk) => ids.includes(trunk.id)),
+    ...(missingIds.length > 0 ? await client.findTrunks("id", missingIds) : []),
     ...(names.length > 0 ? await client.findTrunks("name", names) : []),
   ];
   // A trunk named in one place and given by id in another comes back from both lookups.

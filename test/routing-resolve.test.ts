@@ -97,7 +97,7 @@ describe("resolving DIDWW numbers and names", () => {
         path: "/v3/dids",
         query: { "filter[id]": D3, include: "voice_in_trunk,voice_in_trunk_group", "page[number]": "1", "page[size]": "100" },
       },
-      { method: "GET", path: "/v3/voice_in_trunks", query: { "filter[id]": T_LON, "page[number]": "1", "page[size]": "100" } },
+      // No lookup of ${T_LON} by id: DID +16091609123456797 rings it, so it came included with the DIDs.
       {
         method: "GET",
         path: "/v3/voice_in_trunks",
@@ -113,6 +113,53 @@ describe("resolving DIDWW numbers and names", () => {
     expect(routing.didww.trunkGroups.map((g) => [g.live.id, g.live.trunkIds, g.wantTrunkIds])).toEqual([
       [G_EU, [T_FRA], [T_FRA, T_DUB]],
       [G_US, [], [T_LON]],
+    ]);
+  });
+
+  it("reads nothing but the DIDs when every trunk and group it names by id is one the DIDs ring now", async () => {
+    const { sandbox, client } = await didwwSandbox();
+    const { routing, messages } = await resolveText(
+      `didww:
+  dids:
+    - number: "+16091609123456797"
+      trunk: ${T_LON}
+    - number: "+493012345678"
+      trunkGroup: ${G_EU}
+    - number: "+442037691880"
+      trunk: ${T_LON}
+`,
+      { didww: client },
+    );
+    expect(messages).toEqual([]);
+    expect(gets(sandbox).map((r) => r.path)).toEqual(["/v3/dids"]);
+    expect(routing.didww.dids.map((d) => d.want)).toEqual([
+      { trunkId: T_LON, trunkGroupId: null },
+      { trunkId: null, trunkGroupId: G_EU },
+      { trunkId: T_LON, trunkGroupId: null },
+    ]);
+    // Named for plans from what the answer included.
+    expect([...routing.didww.trunkNames]).toEqual([[T_LON, "pbx-london"]]);
+    expect([...routing.didww.groupNames]).toEqual([[G_EU, "eu-primary"]]);
+  });
+
+  it("looks up by id a trunk or group no DID rings now, and still refuses one the account lacks", async () => {
+    const { sandbox, client } = await didwwSandbox();
+    const unknownGroup = "00000000-0000-4000-8000-0000000000aa";
+    const { messages } = await resolveText(
+      `didww:
+  dids:
+    - number: "+16091609123456797"
+      trunk: ${T_DUB}
+    - number: "+493012345678"
+      trunkGroup: ${unknownGroup}
+`,
+      { didww: client },
+    );
+    expect(messages).toEqual([`routing.yaml:6:19: no DIDWW trunk group has the id ${unknownGroup} in this account`]);
+    expect(gets(sandbox).map((r) => [r.path, r.query["filter[id]"] ?? null])).toEqual([
+      ["/v3/dids", null],
+      ["/v3/voice_in_trunks", T_DUB],
+      ["/v3/voice_in_trunk_groups", null],
     ]);
   });
 
