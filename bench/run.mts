@@ -1,0 +1,586 @@
+/**
+`npm run bench` (builds first): 500 DidTrunkAssignment creates at once through @pulumi/pulumi's real dynamic-provider
+host, against the sandbox limited to 50 requests per second per key with 20 ms latency: once with the provider's
+limiter at 50/s, checked against the goals (wall time <= 1.10 x the 10 s floor, no failure, <= 1% of requests answered
+429), once with it off (baseline), each with a fresh sandbox and host. Prints a table, writes bench/results.json.
+
+`--probe` also loads bench/host-probe.cjs into the host, observation only, to record when the limiter grants each slot,
+when each request starts and the host's event-loop delay; it writes bench/results.probe.json, not results.json.
+
+Exit status: 0 whenever it measured, goals met or not (MISS is printed and recorded); 1 when it could not measure; 2 on
+an unknown option; 128 + n on signal n. No host process outlives it. Linux only (/proc); Node 24 runs it as is.
+*/
+import { execFile } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { createSandbox, derivedId, type Sandbox } from "../dist/sandbox/index.js";
+// The tests' host launcher, reused as is: it starts the host exactly as the Pulumi CLI does.
+import { secret, startHost, type Host } from "../test/engine/host.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const probeScript = path.join(root, "bench", "host-probe.cjs");
+
+const DIDS = 500;
+const RATE = 50;
+const LATENCY_MS = 20;
+const API_KEY = "didww-bench-key-0c7d41e9a2";
+const KIND = "didww:DidTrunkAssignment";
+const GOALS = { maxRatio: 1.1, maxFailures: 0, maxThrottledShare: 0.01 };
+const probe = process.argv.includes("--probe");
+const unknownOption = process.argv.slice(2).find((arg) => arg !== "--probe");
+const resultsPath = path.join(root, "bench", probe ? "results.probe.json" : "results.json");
+
+// --- The world -----------------------------------------------------------------------------------------------------
+
+const trunks = ["pbx-frankfurt", "pbx-dublin", "pbx-paris", "pbx-madrid"].map((name) => ({
+  id: derivedId("didww", "trunk", name),
+  name,
+}));
+const groups = [{ id: derivedId("didww", "trunkGroup", "eu-primary"), name: "eu-primary", trunkIds: [trunks[0]!.id] }];
+const dids = Array.from({ length: DIDS }, (_, i) => {
+  const number = `4930${String(1_000_000 + i)}`;
+  return { id: derivedId("didww", "did", number), number, trunkId: null };
+});
+
+interface Declared {
+  name: string;
+  didId: string;
+  trunkId?: string;
+  trunkGroupId?: string;
+}
+
+/** Every fifth DID to the trunk group, the others spread over the trunks. */
+const declared: Declared[] = dids.map((did, i) =>
+  i % 5 === 4
+    ? { name: `did-${i}`, didId: did.id, trunkGroupId: groups[0]!.id }
+    : { name: `did-${i}`, didId: did.id, trunkId: trunks[i % trunks.length]!.id },
+);
+
+// --- Processes -----------------------------------------------------------------------------------------------------
+
+interface ProcInfo {
+  pid: number;
+  ppid: number;
+  /** Process group. */
+  pgrp: number;
+  cmdline: string;
+  zombie: boolean;
+}
+
+function processes(): ProcInfo[] {
+  const list: ProcInfo[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // After "(comm) ": state, ppid, pgrp, ...
+      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
+      list.push({ pid: Number(entry), ppid: Number(ppid), pgrp: Number(pgrp), cmdline, zombie: state === "Z" });
+    } catch {
+      // exited while listing
+    }
+  }
+  return list;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Live processes of a process group. */
+function members(group: number): ProcInfo[] {
+  return processes().filter((p) => p.pgrp === group && !p.zombie);
+}
+
+function kill(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+Host launchers are started detached (their own process group, as the CLI starts them: the launcher is `sh`, the host
+its child), so a Ctrl-C at the terminal does not reach them. Each group is recorded as soon as it is spawned and
+removed once it is empty; whatever is left when this process exits, however it exits (end, failure, uncaught error,
+SIGINT, SIGTERM, SIGHUP), is killed.
+*/
+const openGroups = new Set<number>();
+process.on("exit", () => {
+  for (const group of openGroups) kill(-group, "SIGKILL");
+});
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.once(signal, () => process.exit(128 + os.constants.signals[signal]));
+}
+
+/** Starts a host, its process group recorded in openGroups from the moment it exists (spawn is synchronous). */
+async function startRecordedHost(env: Record<string, string | undefined>): Promise<{ host: Host; node: number }> {
+  const starting = startHost(root, env);
+  const launcher = processes().find((p) => p.ppid === process.pid && p.pgrp === p.pid && !openGroups.has(p.pid));
+  if (launcher !== undefined) openGroups.add(launcher.pid);
+  const host = await starting;
+  if (launcher === undefined) throw new Error("cannot find the host launcher among this process's children");
+  const node = members(launcher.pid).find((p) => p.ppid === launcher.pid && p.cmdline.includes("dynamic-provider"));
+  if (node === undefined) {
+    await host.close();
+    throw new Error(`cannot find the host's node process under the launcher ${launcher.pid}`);
+  }
+  return { host, node: node.pid };
+}
+
+/** Host processes that had to be killed after close (reported: close alone should end them). */
+const leftBehind: number[] = [];
+
+/** Ends every host process still open: closes each host, then kills whatever of its group is still alive after 5 s. */
+async function endHosts(host: Host | undefined): Promise<void> {
+  if (host !== undefined) await Promise.race([host.close().catch(() => {}), sleep(5000)]);
+  for (const group of openGroups) {
+    const deadline = Date.now() + (host !== undefined ? 5000 : 0);
+    while (members(group).length > 0 && Date.now() < deadline) await sleep(50);
+    const left = members(group);
+    if (left.length > 0) {
+      leftBehind.push(...left.map((p) => p.pid));
+      kill(-group, "SIGKILL");
+    }
+    openGroups.delete(group);
+  }
+}
+
+function statusField(pid: number, field: string): number | undefined {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match ? Number(match[1]) : undefined;
+}
+
+// --- Providers -----------------------------------------------------------------------------------------------------
+
+const exec = promisify(execFile);
+
+/** The `__provider` text of each kind, serialized by a program run under Pulumi mocks (test/engine's capture). */
+async function captureProviders(): Promise<Record<string, string>> {
+  const { stdout } = await exec(process.execPath, [path.join(root, "test", "engine", "capture-providers.cjs")], {
+    cwd: root,
+    env: { ...process.env, CAPTURE_SECRET: API_KEY, DIDWW_API_KEY: API_KEY, CARRIERX_TOKEN: API_KEY },
+  });
+  const providers: Record<string, string> = {};
+  for (const [type, text] of Object.entries(JSON.parse(stdout) as Record<string, string>)) {
+    providers[type.replace(/^pulumi-nodejs:dynamic\//, "")] = text;
+  }
+  return providers;
+}
+
+// --- Statistics ----------------------------------------------------------------------------------------------------
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
+
+/** Most timestamps (ms, sorted) that fall in any window [t - windowMs, t] ending at one of them. */
+function maxInWindow(sorted: number[], windowMs: number): number {
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end++) {
+    while (sorted[end]! - sorted[start]! >= windowMs) start++;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
+
+function spacing(sorted: number[]) {
+  const gaps = sorted.slice(1).map((t, i) => t - sorted[i]!);
+  const gapsSorted = [...gaps].sort((a, b) => a - b);
+  return {
+    minMs: round(gapsSorted[0] ?? NaN, 2),
+    p5Ms: round(quantile(gapsSorted, 0.05), 2),
+    medianMs: round(quantile(gapsSorted, 0.5), 2),
+    p95Ms: round(quantile(gapsSorted, 0.95), 2),
+    maxMs: round(gapsSorted.at(-1) ?? NaN, 2),
+  };
+}
+
+// --- One run -------------------------------------------------------------------------------------------------------
+
+interface Arrival {
+  /** ms since the first Create was sent (bench clock; the sandbox runs in this process). */
+  at: number;
+  outcome: string;
+}
+
+interface RunResult {
+  name: string;
+  maxRequestsPerSecond: string;
+  wallSeconds: number;
+  floorSeconds: number;
+  ratio: number;
+  creates: number;
+  rejected: number;
+  mismatched: number;
+  failures: number;
+  failureSamples: string[];
+  requests: number;
+  patches: number;
+  throttled: number;
+  throttledShare: number;
+  byStatus: Record<string, number>;
+  createLatencySeconds: { p50: number; p95: number; max: number };
+  checkSeconds: number;
+  providerPeakMemoryMiB: number | null;
+  arrivals: Record<string, unknown> | null;
+  benchEventLoopDelayMs: { p99: number; max: number };
+  host: Record<string, unknown> | null;
+  loadAverage: { before: number[]; after: number[] };
+}
+
+async function run(name: string, providerText: string, maxRequestsPerSecond: string): Promise<RunResult> {
+  const sandbox: Sandbox = createSandbox({
+    seed: { didww: { trunks, trunkGroups: groups, dids } },
+    apiKey: API_KEY,
+    faults: { rate: RATE, latencyMs: LATENCY_MS },
+  });
+  const urls = await sandbox.listen(0);
+  const loadBefore = os.loadavg().map((l) => round(l, 2));
+
+  // Arrival times at the sandbox's rate limiter: its decision is taken synchronously when a request arrives. This
+  // wraps a private method of the fault layer; only diagnostics are lost if it is ever renamed.
+  const arrivals: Arrival[] = [];
+  let t0 = NaN;
+  const faults = sandbox.faults as unknown as { decide?: (credential: string | undefined) => any };
+  const decide = faults.decide;
+  if (typeof decide === "function") {
+    faults.decide = (credential) => {
+      const decision = decide.call(faults, credential);
+      const fate = decision?.fate;
+      arrivals.push({ at: performance.now() - t0, outcome: fate?.kind === "answer" ? String(fate.status) : String(fate?.kind) });
+      return decision;
+    };
+  }
+
+  const probeFile = path.join(os.tmpdir(), `didroute-bench-probe-${process.pid}-${name}.json`);
+  const env: Record<string, string | undefined> = { HOME: process.env["HOME"] };
+  if (probe) {
+    env["NODE_OPTIONS"] = `--require ${probeScript}`;
+    env["DIDROUTE_BENCH_PROBE"] = probeFile;
+  }
+  let host: Host | undefined;
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  try {
+    const started = await startRecordedHost(env);
+    host = started.host;
+    const { provider, Struct } = host.proto;
+
+    const configure = new provider.ConfigureRequest();
+    configure.setArgs(
+      Struct.fromJavaScript({
+        "didww:apiKey": secret(API_KEY),
+        "didww:endpoint": urls.didww,
+        "didww:maxRequestsPerSecond": maxRequestsPerSecond,
+      }),
+    );
+    await host.rpc("configure", configure);
+
+    const urn = (resource: string) => `urn:pulumi:bench::didroute::pulumi-nodejs:dynamic/didww:DidTrunkAssignment::${resource}`;
+    const checkStarted = performance.now();
+    const checked = await Promise.all(
+      declared.map(async (resource) => {
+        const { name: resourceName, ...inputs } = resource;
+        const check = new provider.CheckRequest();
+        check.setUrn(urn(resourceName));
+        check.setOlds(Struct.fromJavaScript({}));
+        check.setNews(Struct.fromJavaScript({ ...inputs, __provider: providerText }));
+        const response = await host!.rpc("check", check);
+        const failures = response.getFailuresList().map((f: any) => `${f.getProperty()}: ${f.getReason()}`);
+        if (failures.length > 0) throw new Error(`check of ${resourceName} failed: ${failures.join("; ")}`);
+        return { resource, inputs: response.getInputs() };
+      }),
+    );
+    const checkSeconds = (performance.now() - checkStarted) / 1000;
+
+    const requests = checked.map(({ resource, inputs }) => {
+      const create = new provider.CreateRequest();
+      create.setUrn(urn(resource.name));
+      create.setProperties(inputs);
+      return { resource, create };
+    });
+    const latencies: number[] = [];
+    const failureSamples: string[] = [];
+    let rejected = 0;
+    let last = 0;
+    loopDelay.enable();
+    t0 = performance.now();
+    await Promise.all(
+      requests.map(async ({ resource, create }) => {
+        const sent = performance.now();
+        try {
+          const response = await host!.rpc("create", create);
+          if (response.getId() !== resource.didId) throw { details: `created id ${response.getId()}, not ${resource.didId}` };
+        } catch (error) {
+          rejected += 1;
+          if (failureSamples.length < 5) failureSamples.push(`${resource.name}: ${(error as any)?.details ?? String(error)}`);
+        } finally {
+          const now = performance.now();
+          latencies.push(now - sent);
+          last = Math.max(last, now);
+        }
+      }),
+    );
+    const wallMs = last - t0;
+    loopDelay.disable();
+
+    const rss = statusField(started.node, "VmHWM");
+    let hostFigures: Record<string, unknown> | null = null;
+    if (probe) hostFigures = await readProbe(probeFile, t0, arrivals, maxRequestsPerSecond !== "0");
+
+    // Routed as declared?
+    let mismatched = 0;
+    for (const resource of declared) {
+      const did = sandbox.didww.did(resource.didId);
+      const ok = did !== undefined && did.trunkId === (resource.trunkId ?? null) && did.trunkGroupId === (resource.trunkGroupId ?? null);
+      if (!ok) {
+        mismatched += 1;
+        if (failureSamples.length < 5) failureSamples.push(`${resource.name}: routed ${JSON.stringify(did)}`);
+      }
+    }
+
+    const stats = sandbox.faults.stats();
+    const floorMs = (DIDS / RATE) * 1000;
+    const sortedLatencies = [...latencies].sort((a, b) => a - b);
+    return {
+      name,
+      maxRequestsPerSecond,
+      wallSeconds: round(wallMs / 1000, 3),
+      floorSeconds: floorMs / 1000,
+      ratio: round(wallMs / floorMs, 3),
+      creates: DIDS,
+      rejected,
+      mismatched,
+      failures: rejected + mismatched,
+      failureSamples,
+      requests: stats.requests,
+      patches: sandbox.didww.requests.filter((r) => r.method === "PATCH").length,
+      throttled: stats.throttled,
+      throttledShare: stats.requests === 0 ? 0 : round(stats.throttled / stats.requests, 4),
+      byStatus: stats.byStatus,
+      createLatencySeconds: {
+        p50: round(quantile(sortedLatencies, 0.5) / 1000, 3),
+        p95: round(quantile(sortedLatencies, 0.95) / 1000, 3),
+        max: round((sortedLatencies.at(-1) ?? NaN) / 1000, 3),
+      },
+      checkSeconds: round(checkSeconds, 3),
+      providerPeakMemoryMiB: rss === undefined ? null : round(rss / 1024, 1),
+      arrivals: arrivalFigures(arrivals),
+      benchEventLoopDelayMs: { p99: round(loopDelay.percentile(99) / 1e6, 1), max: round(loopDelay.max / 1e6, 1) },
+      host: hostFigures,
+      loadAverage: { before: loadBefore, after: os.loadavg().map((l) => round(l, 2)) },
+    };
+  } finally {
+    loopDelay.disable();
+    await endHosts(host);
+    await sandbox.close();
+    rmSync(probeFile, { force: true });
+    rmSync(`${probeFile}.tmp`, { force: true });
+  }
+}
+
+function arrivalFigures(arrivals: Arrival[]): Record<string, unknown> | null {
+  if (arrivals.length === 0) return null;
+  const all = arrivals.map((a) => a.at).sort((a, b) => a - b);
+  const accepted = arrivals.filter((a) => a.outcome === "pass").map((a) => a.at).sort((a, b) => a - b);
+  const throttledAt = arrivals.filter((a) => a.outcome === "429").map((a) => round(a.at, 1));
+  // Arrivals per second of the run (bucketed from the first Create).
+  const perSecond: number[] = [];
+  for (const at of all) {
+    const bucket = Math.max(0, Math.floor(at / 1000));
+    perSecond[bucket] = (perSecond[bucket] ?? 0) + 1;
+  }
+  // Of the first second's burst: how long its arrivals were spread over.
+  const burst = all.slice(0, Math.min(RATE, all.length));
+  return {
+    count: all.length,
+    firstMs: round(all[0]!, 1),
+    lastMs: round(all.at(-1)!, 1),
+    firstBurstSpreadMs: round(burst.at(-1)! - burst[0]!, 1),
+    spacing: spacing(all),
+    steadySpacing: spacing(all.slice(RATE)),
+    maxArrivalsInAny1000ms: maxInWindow(all, 1000),
+    maxAcceptedInAny1000ms: maxInWindow(accepted, 1000),
+    perSecond: Array.from(perSecond, (n) => n ?? 0),
+    throttledAtMs: throttledAt.slice(0, 40),
+  };
+}
+
+/**
+What bench/host-probe.cjs recorded in the host: when the limiter granted slots and requests started, and its
+event-loop delay; lined up with the arrivals at the sandbox (n-th grant, n-th start and n-th arrival are paired: close
+to the truth, as requests are served first come, first served).
+*/
+async function readProbe(
+  file: string,
+  t0: number,
+  arrivals: Arrival[],
+  withTimeline: boolean,
+): Promise<Record<string, unknown> | null> {
+  // The probe writes every 200 ms; give it one more turn after the last answer.
+  await sleep(400);
+  if (!existsSync(file)) return null;
+  const data = JSON.parse(readFileSync(file, "utf8")) as {
+    granted: number[];
+    sentAt: number[];
+    loopDelay: { p50: number; p99: number; max: number };
+  };
+  // Both processes' absolute clocks (performance.timeOrigin + now) on one machine.
+  const origin = performance.timeOrigin + t0;
+  const relative = (times: number[]) => times.map((t) => t - origin).sort((a, b) => a - b);
+  const granted = relative(data.granted);
+  const sent = relative(data.sentAt);
+  const arrived = arrivals.map((a) => a.at).sort((a, b) => a - b);
+  const burst = (times: number[]) => {
+    const first = times.slice(0, Math.min(RATE, times.length));
+    return first.length ? round(first.at(-1)! - first[0]!, 1) : null;
+  };
+  const delays = (from: number[], to: number[], count = Math.min(from.length, to.length)) => {
+    const d = Array.from({ length: count }, (_, i) => to[i]! - from[i]!).sort((a, b) => a - b);
+    return { p50Ms: round(quantile(d, 0.5), 1), p95Ms: round(quantile(d, 0.95), 1), maxMs: round(d.at(-1) ?? NaN, 1) };
+  };
+  const firstBurst = Math.min(RATE, granted.length, sent.length, arrived.length);
+  const ms = (times: number[]) => times.map((t) => round(t, 1));
+  return {
+    grants: granted.length,
+    firstGrantMs: round(granted[0] ?? NaN, 1),
+    grantFirstBurstSpreadMs: burst(granted),
+    grantSpacing: spacing(granted),
+    maxGrantedInAny1000ms: maxInWindow(granted, 1000),
+    requestsStarted: sent.length,
+    startFirstBurstSpreadMs: burst(sent),
+    maxStartedInAny1000ms: maxInWindow(sent, 1000),
+    grantToStart: delays(granted, sent),
+    grantToStartFirstBurst: delays(granted, sent, firstBurst),
+    startToArrival: delays(sent, arrived),
+    startToArrivalFirstBurst: delays(sent, arrived, firstBurst),
+    grantToArrivalFirstBurst: delays(granted, arrived, firstBurst),
+    grantToArrivalAfterBurst: delays(granted.slice(firstBurst), arrived.slice(firstBurst)),
+    eventLoopDelayMs: data.loopDelay,
+    /** Each of them, ms since the first Create was sent (limited run only). */
+    ...(withTimeline ? { timeline: { granted: ms(granted), started: ms(sent), arrived: ms(arrived) } } : {}),
+  };
+}
+
+// --- Report --------------------------------------------------------------------------------------------------------
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
+  return rows
+    .map((r, i) => {
+      const line = r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ");
+      return i === 0 ? `${line}\n${widths.map((w) => "-".repeat(w)).join("  ")}` : line;
+    })
+    .join("\n");
+}
+
+function probeRows(runs: RunResult[]): string[][] {
+  const get = (r: RunResult, key: string): any => r.host?.[key];
+  const col = (f: (r: RunResult) => string) => runs.map((r) => (r.host && get(r, "grants") > 0 ? f(r) : "n/a"));
+  return [
+    ["host: max limiter grants in any 1 s", ...col((r) => String(get(r, "maxGrantedInAny1000ms")))],
+    ["host: first 50 grants / starts spread (ms)", ...col((r) => `${get(r, "grantFirstBurstSpreadMs")} / ${get(r, "startFirstBurstSpreadMs")}`)],
+    ["first 50: grant->arrival p50 / max (ms)", ...col((r) => `${get(r, "grantToArrivalFirstBurst").p50Ms} / ${get(r, "grantToArrivalFirstBurst").maxMs}`)],
+    ["later: grant->arrival p50 / max (ms)", ...col((r) => `${get(r, "grantToArrivalAfterBurst").p50Ms} / ${get(r, "grantToArrivalAfterBurst").maxMs}`)],
+    ["host event-loop delay p99 / max (ms)", ...col((r) => `${get(r, "eventLoopDelayMs").p99} / ${get(r, "eventLoopDelayMs").max}`)],
+  ];
+}
+
+async function main(): Promise<number> {
+  if (unknownOption !== undefined) {
+    console.error(`bench: unknown option ${unknownOption} (the only option is --probe)`);
+    return 2;
+  }
+  if (!existsSync(path.join(root, "dist", "provider", "index.js"))) {
+    console.error("bench: dist/ is missing; run `npm run build` first (npm run bench does)");
+    return 1;
+  }
+  const providers = await captureProviders();
+  const providerText = providers[KIND];
+  if (providerText === undefined) throw new Error(`no captured provider for ${KIND}`);
+  const providerSizes = Object.fromEntries(Object.entries(providers).map(([kind, text]) => [kind, Buffer.byteLength(text)]));
+
+  const mode = probe ? "host probe on (observation only)" : "unmodified host";
+  console.log(`bench: ${DIDS} ${KIND} creates at once, sandbox ${RATE} req/s per key, ${LATENCY_MS} ms latency; ${mode}`);
+  const limited = await run("limited", providerText, String(RATE));
+  console.log(`  limited run done: ${limited.wallSeconds} s`);
+  const baseline = await run("baseline", providerText, "0");
+  console.log(`  baseline run done: ${baseline.wallSeconds} s\n`);
+
+  const goals = [
+    { goal: `wall time / floor <= ${GOALS.maxRatio}`, actual: limited.ratio, pass: limited.ratio <= GOALS.maxRatio },
+    { goal: "zero failures", actual: limited.failures, pass: limited.failures <= GOALS.maxFailures },
+    {
+      goal: `429s <= ${GOALS.maxThrottledShare * 100}% of requests`,
+      actual: `${limited.throttled}/${limited.requests} (${round(limited.throttledShare * 100, 2)}%)`,
+      pass: limited.throttledShare <= GOALS.maxThrottledShare,
+    },
+  ];
+
+  const runs = [limited, baseline];
+  const col = (f: (r: RunResult) => unknown) => runs.map((r) => String(f(r)));
+  console.log(
+    table([
+      ["", "limited (50/s)", "baseline (limiter off)"],
+      ["wall time (s)", ...col((r) => r.wallSeconds)],
+      ["floor 500/50 (s)", ...col((r) => r.floorSeconds)],
+      ["ratio", ...col((r) => r.ratio)],
+      ["failures (rejected + misrouted)", ...col((r) => `${r.failures} (${r.rejected} + ${r.mismatched})`)],
+      ["429 answers", ...col((r) => r.throttled)],
+      ["requests at sandbox (attempts)", ...col((r) => r.requests)],
+      ["429 share", ...col((r) => `${round(r.throttledShare * 100, 2)}%`)],
+      ["create latency p50 / p95 / max (s)", ...col((r) => `${r.createLatencySeconds.p50} / ${r.createLatencySeconds.p95} / ${r.createLatencySeconds.max}`)],
+      ["provider peak memory VmHWM (MiB)", ...col((r) => r.providerPeakMemoryMiB ?? "n/a")],
+      ["max arrivals at sandbox in any 1 s (429s incl.)", ...col((r) => (r.arrivals?.["maxArrivalsInAny1000ms"] as number | undefined) ?? "n/a")],
+      ["bench event-loop delay p99 / max (ms)", ...col((r) => `${r.benchEventLoopDelayMs.p99} / ${r.benchEventLoopDelayMs.max}`)],
+      ["machine load average 1 min (before / after)", ...col((r) => `${r.loadAverage.before[0]} / ${r.loadAverage.after[0]}`)],
+      ...(probe ? probeRows(runs) : []),
+    ]),
+  );
+  console.log("\nserialized provider size (bytes of __provider):");
+  for (const [kind, bytes] of Object.entries(providerSizes)) console.log(`  ${kind.padEnd(34)} ${bytes}`);
+  console.log("\ngoals (limited run):");
+  for (const g of goals) console.log(`  ${g.pass ? "PASS" : "MISS"}  ${g.goal}: ${g.actual}`);
+  for (const r of runs) {
+    if (r.failureSamples.length > 0) console.log(`\n${r.name} failures (first ${r.failureSamples.length}):\n  ${r.failureSamples.join("\n  ")}`);
+  }
+  if (leftBehind.length > 0) console.log(`\nWARNING: host processes outlived close and were killed: ${leftBehind.join(", ")}`);
+
+  const results = {
+    generatedAt: new Date().toISOString(),
+    environment: {
+      node: process.version,
+      platform: `${process.platform} ${os.release()}`,
+      arch: process.arch,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? null,
+      totalMemoryMiB: Math.round(os.totalmem() / 2 ** 20),
+      pulumi: JSON.parse(readFileSync(path.join(root, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")).version,
+      mode,
+    },
+    parameters: { creates: DIDS, sandboxRatePerSecond: RATE, sandboxLatencyMs: LATENCY_MS, trunks: trunks.length, trunkGroups: groups.length },
+    providerSizeBytes: providerSizes,
+    goals: { allPassed: goals.every((g) => g.pass), checks: goals },
+    runs: { limited, baseline },
+    hostProcessesLeftBehind: leftBehind,
+  };
+  writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwrote ${path.relative(process.cwd(), resultsPath)}`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`bench: could not measure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
