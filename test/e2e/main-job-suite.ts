@@ -1,9 +1,10 @@
 import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, loadSeed, type Sandbox } from "../../sandbox";
-import { Engine, type Declared } from "../engine/engine";
+import { changes, Engine, type Declared } from "../engine/engine";
 
 /**
 The main job end to end, without the Pulumi CLI: the root program (program/index.ts, which applies routing.yaml)
@@ -35,6 +36,24 @@ export function defineMainJobSuite(label: string, projectDir: () => Promise<stri
       config = { "didww:endpoint": urls.didww, "didww:apiKey": KEY, "carrierx:endpoint": urls.carrierx, "carrierx:token": TOKEN };
     });
     afterAll(() => sandbox?.close());
+
+    /** `npx didroute plan routing.yaml …` in the project, with the sandbox's endpoints and credentials. */
+    async function plan(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+      const manifest = (await exec(process.execPath, ["-p", "require.resolve('pulumi-didroute/package.json')"], { cwd })).stdout.trim();
+      const bin = path.join(path.dirname(manifest), JSON.parse(await readFile(manifest, "utf8")).bin.didroute);
+      const env = {
+        PATH: process.env["PATH"] ?? "",
+        DIDWW_ENDPOINT: config["didww:endpoint"]!,
+        DIDWW_API_KEY: KEY,
+        CARRIERX_ENDPOINT: config["carrierx:endpoint"]!,
+        CARRIERX_TOKEN: TOKEN,
+      };
+      return new Promise((resolve) => {
+        execFile(process.execPath, [bin, "plan", "routing.yaml", ...args], { cwd, env }, (error, stdout, stderr) =>
+          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    }
 
     /** What `pulumi up` would register: the root program run under mocks (see run-program.cjs). */
     async function runProgram(): Promise<{ declared: Declared[]; providers: Record<string, string>; names: string[] }> {
@@ -143,33 +162,107 @@ export function defineMainJobSuite(label: string, projectDir: () => Promise<stri
         expect(patches(since)).toEqual([]);
       });
 
-      it("a hand change is found by refresh (read) and reverted by the next up (update)", async () => {
-        const applied = liveRouting();
-        const did = byName(sandbox.didww.dids().map((d) => ({ ...d, name: d.number })), "16091609123456798");
-        sandbox.didww.setDidRouting(did.id, { trunkId: byName(sandbox.didww.trunks(), "pbx-london").id, trunkGroupId: null });
-        const cxDid = byName(sandbox.carrierx.dids().map((d) => ({ ...d, name: d.phonenumber })), "15162065574");
-        sandbox.carrierx.setDidTrunkGroup(cxDid.did_sid, byName(sandbox.carrierx.trunkGroups(), "lab").sid);
-
-        const refreshed = await engine.refresh();
-        expect(refreshed.failures).toEqual([]);
-        expect(engine.output("didww-did-16091609123456798", "didww:DidTrunkAssignment")).toMatchObject({
-          trunkId: byName(sandbox.didww.trunks(), "pbx-london").id,
-          trunkGroupId: null,
+      it("in sync: didroute plan --detailed-exitcode exits 0, and preview --refresh --expect-no-changes finds nothing", async () => {
+        expect(await plan(["--detailed-exitcode"])).toEqual({
+          code: 0,
+          stdout: "routing.yaml: in sync (8 entries match the live routing)\n",
+          stderr: "",
         });
-
         const { declared } = await runProgram();
         const since = mark();
-        const result = await engine.up(declared);
-        expect(result.failures).toEqual([]);
-        const changed = result.steps.filter((s) => s.op !== "same").sort((a, b) => a.name.localeCompare(b.name));
-        expect(changed).toEqual([
-          { op: "update", name: "carrierx-did-15162065574" },
-          { op: "update", name: "didww-did-16091609123456798" },
-        ]);
-        expect(patches(since).map((r) => `${r.method} ${r.path}`).sort()).toEqual(
-          [`PATCH /core/v2/phonenumber/dids/${cxDid.did_sid}`, `PATCH /v3/dids/${did.id}`].sort(),
-        );
-        expect(liveRouting()).toEqual(applied);
+        const preview = await engine.preview(declared, { refresh: true });
+        expect(preview.failures).toEqual([]);
+        expect(changes(preview)).toEqual([]);
+        expect(patches(since)).toEqual([]);
+      });
+
+      describe("a hand change in each API (the portal, a colleague)", () => {
+        let applied: ReturnType<typeof liveRouting>;
+        let planned: { changes: { request: { method: string; path: string; body: unknown } }[] };
+        let did: { id: string };
+        let cxDid: { did_sid: string };
+        let eu: { id: string };
+
+        it("preview --refresh reports exactly the drifted resources (the drift check fails), and sends and saves nothing", async () => {
+          applied = liveRouting();
+          did = byName(sandbox.didww.dids().map((d) => ({ ...d, name: d.number })), "16091609123456798");
+          sandbox.didww.setDidRouting(did.id, { trunkId: byName(sandbox.didww.trunks(), "pbx-london").id, trunkGroupId: null });
+          eu = byName(sandbox.didww.trunkGroups(), "eu-primary");
+          sandbox.didww.setTrunkGroupMembers(eu.id, [byName(sandbox.didww.trunks(), "pbx-frankfurt").id]);
+          cxDid = byName(sandbox.carrierx.dids().map((d) => ({ ...d, name: d.phonenumber })), "15162065574");
+          sandbox.carrierx.setDidTrunkGroup(cxDid.did_sid, byName(sandbox.carrierx.trunkGroups(), "lab").sid);
+
+          const state = JSON.stringify([...engine.state]);
+          const { declared } = await runProgram();
+          const since = mark();
+          const preview = await engine.preview(declared, { refresh: true });
+          expect(preview.failures).toEqual([]);
+          expect(changes(preview).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+            { op: "update", name: "carrierx-did-15162065574" },
+            { op: "update", name: "didww-did-16091609123456798" },
+            { op: "update", name: "didww-group-eu-primary" },
+          ]);
+          expect(patches(since)).toEqual([]);
+          expect(JSON.stringify([...engine.state])).toBe(state);
+        });
+
+        it("didroute plan exits 2 and lists the same three, in every format", async () => {
+          const json = await plan(["--format", "json", "--detailed-exitcode"]);
+          expect(json.code).toBe(2);
+          planned = JSON.parse(json.stdout);
+          expect(planned.changes.map((c: any) => [c.kind, c.target.number ?? c.target.name, c.from, c.to])).toEqual([
+            [
+              "DidTrunkAssignment",
+              "+16091609123456798",
+              { trunk: { id: byName(sandbox.didww.trunks(), "pbx-london").id, name: "pbx-london" } },
+              { trunkGroup: { id: eu.id, name: "eu-primary" } },
+            ],
+            [
+              "TrunkGroupMembership",
+              "eu-primary",
+              { trunks: [{ id: byName(sandbox.didww.trunks(), "pbx-frankfurt").id, name: "pbx-frankfurt" }] },
+              {
+                trunks: [
+                  { id: byName(sandbox.didww.trunks(), "pbx-frankfurt").id, name: "pbx-frankfurt" },
+                  { id: byName(sandbox.didww.trunks(), "pbx-dublin").id, name: "pbx-dublin" },
+                ],
+              },
+            ],
+            [
+              "DidTrunkGroupAssignment",
+              "+15162065574",
+              { trunkGroup: { id: byName(sandbox.carrierx.trunkGroups(), "lab").sid, name: "lab" } },
+              { trunkGroup: { id: byName(sandbox.carrierx.trunkGroups(), "us-east").sid, name: "us-east" } },
+            ],
+          ]);
+          const markdown = await plan(["--format", "markdown", "--detailed-exitcode"]);
+          expect(markdown.code).toBe(2);
+          expect(markdown.stdout).toContain("| CarrierX DID `+15162065574` | trunk group `lab` | trunk group `us-east` | 23 |");
+          const text = await plan([]);
+          expect(text.code).toBe(0);
+          expect(text.stdout.split("\n")[0]).toBe("routing.yaml: 3 changes, 5 in sync");
+        });
+
+        it("up --refresh reverts them with exactly the requests the plan printed; then both find nothing", async () => {
+          const { declared } = await runProgram();
+          const since = mark();
+          // `pulumi up --refresh`: the reads, then the update, in one command.
+          const refreshed = await engine.refresh();
+          expect(refreshed.failures).toEqual([]);
+          const result = await engine.up(declared);
+          expect(result.failures).toEqual([]);
+          expect(changes(result).map((s) => s.name).sort()).toEqual([
+            "carrierx-did-15162065574",
+            "didww-did-16091609123456798",
+            "didww-group-eu-primary",
+          ]);
+          const sent = patches(since).map((r) => ({ method: r.method, path: r.path, body: r.body }));
+          const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path);
+          expect(sent.sort(byPath)).toEqual(planned.changes.map((c) => c.request).sort(byPath));
+          expect(liveRouting()).toEqual(applied);
+          expect((await plan(["--detailed-exitcode"])).code).toBe(0);
+          expect(changes(await engine.preview(declared, { refresh: true }))).toEqual([]);
+        });
       });
 
       it("destroy clears everything the file declared and nothing else", async () => {

@@ -175,6 +175,26 @@ export class Engine {
     });
   }
 
+  /**
+  `pulumi preview`, or with `refresh` `pulumi preview --refresh`: the reads refresh a copy of the state, and Check and
+  Diff run against it; preview saves nothing. `--expect-no-changes` fails exactly when `changes(result)` is not empty.
+  */
+  async preview(declared: Declared[], { refresh = false } = {}): Promise<PhaseResult> {
+    const saved = new Map(this.state);
+    try {
+      const refreshed = refresh ? await this.refresh() : { steps: [], failures: [], log: "" };
+      const previewed = await this.up(declared, { dryRun: true });
+      return {
+        steps: [...refreshed.steps, ...previewed.steps],
+        failures: [...refreshed.failures, ...previewed.failures],
+        log: refreshed.log + previewed.log,
+      };
+    } finally {
+      this.state.clear();
+      for (const [urn, entry] of saved) this.state.set(urn, entry);
+    }
+  }
+
   /** `pulumi refresh`: Read with the last outputs and inputs; an empty id drops the resource from state. */
   refresh(): Promise<PhaseResult> {
     return this.phase(async (host, result) => {
@@ -312,4 +332,9 @@ export function useEngineFixture<S extends StandIn>(options: {
       });
     },
   };
+}
+
+/** The steps that count as changes for `--expect-no-changes`: anything but "same" and a refresh's reads. */
+export function changes(result: PhaseResult): Step[] {
+  return result.steps.filter((step) => step.op !== "same" && step.op !== "refresh");
 }
