@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { formatPlan, type Plan, type PlannedChange } from "../routing/plan";
 import { createSandbox, derivedId, loadSeed, type Sandbox } from "../sandbox";
+import { sendPlanned } from "./planned-requests";
 
 /**
 `didroute plan` as a CI job runs it: the built CLI in a child process against the sandbox (seeded with the project's
@@ -54,19 +55,7 @@ const ids = () => {
   return { did, trunk, group, cxDid, cxGroup };
 };
 
-/** Sends a planned request to the sandbox as the provider does (same headers), and returns the status. */
-async function send(change: PlannedChange): Promise<number> {
-  const didww = change.system === "DIDWW";
-  const base = new URL(didww ? urls.didww : urls.carrierx);
-  const response = await fetch(`${base.origin}${change.request.path}`, {
-    method: change.request.method,
-    headers: didww
-      ? { "content-type": "application/vnd.api+json", accept: "application/vnd.api+json", "api-key": KEY, "x-didww-api-version": "2026-04-16" }
-      : { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${TOKEN}` },
-    body: JSON.stringify(change.request.body),
-  });
-  return response.status;
-}
+const send = (change: PlannedChange) => sendPlanned(change, { urls, apiKey: KEY, token: TOKEN });
 
 describe("didroute plan", () => {
   it("lists every difference with the request up sends, reads in batches and changes nothing", async () => {
