@@ -5,7 +5,8 @@
 2. applies the root program (routing.yaml) to it with `pulumi up`, state in a temporary local file backend;
 3. prints the routing table the sandbox now holds;
 4. changes one route behind Pulumi's back, as someone in the DIDWW portal would;
-5. shows `pulumi preview --refresh --expect-no-changes` finding it (and failing, as a CI drift check would);
+5. shows `didroute plan --detailed-exitcode` and `pulumi preview --refresh --expect-no-changes` finding it (and
+   failing, as a CI drift check would);
 6. reverts it with `pulumi up --refresh`, destroys the demo stack and removes its state.
 
 Needs the Pulumi CLI on PATH; without it, says so in one line and exits 1. Run by Node 24 directly (type stripping).
@@ -30,6 +31,16 @@ function pulumi(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   process.stdout.write(`\n$ pulumi ${args.join(" ")}\n`);
   return new Promise((resolve, reject) => {
     const child = spawn("pulumi", args, { cwd: root, env, stdio: "inherit" });
+    child.on("error", reject);
+    child.on("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+/** Runs the package's `didroute` command (the built CLI) in the project; resolves to its exit code. */
+function didroute(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  process.stdout.write(`\n$ npx didroute ${args.join(" ")}\n`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, "dist", "cli", "index.js"), ...args], { cwd: root, env, stdio: "inherit" });
     child.on("error", reject);
     child.on("exit", (code) => resolve(code ?? 1));
   });
@@ -98,6 +109,8 @@ async function main(): Promise<number> {
     sandbox.didww.setDidRouting(did.id, { trunkId: london.id, trunkGroupId: null });
     process.stdout.write("\nChanged behind Pulumi's back: +16091609123456797 now rings trunk pbx-london (routing.yaml says pbx-frankfurt)\n");
 
+    const planned = await didroute(["plan", "routing.yaml", "--detailed-exitcode"], env);
+    process.stdout.write(`\ndidroute plan exited ${planned} (2: drift), from a few batched reads and without Pulumi state\n`);
     const drift = await pulumi(["preview", "--refresh", "--expect-no-changes", "--non-interactive", "--stack", STACK], env);
     process.stdout.write(
       drift === 0
@@ -108,7 +121,7 @@ async function main(): Promise<number> {
     process.stdout.write(`\nAfter pulumi up --refresh (drift reverted):\n${routingTable(sandbox)}\n`);
     await must(["destroy", "--yes", "--non-interactive", "--stack", STACK], env);
     await must(["stack", "rm", STACK, "--yes", "--non-interactive"], env);
-    return drift === 0 ? 1 : 0;
+    return drift === 0 || planned !== 2 ? 1 : 0;
   } finally {
     await sandbox.close();
     rmSync(backend, { recursive: true, force: true });

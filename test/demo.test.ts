@@ -31,7 +31,7 @@ describe("npm run demo", () => {
     );
   });
 
-  it("runs up, a drift preview, up --refresh and destroy on a throwaway local backend, and cleans up after itself", async () => {
+  it("runs up, a drift plan and preview, up --refresh and destroy on a throwaway local backend, and cleans up after itself", async () => {
     const bin = mkdtempSync(path.join(tmpdir(), "didroute-fake-pulumi-"));
     const log = path.join(bin, "calls.jsonl");
     // Records each call; `preview --expect-no-changes` fails as the real CLI does when it finds changes.
@@ -73,6 +73,12 @@ process.exit(args[0] === "preview" && args.includes("--expect-no-changes") ? 255
     expect(existsSync(new URL(calls[1].backend).pathname)).toBe(false);
     expect(existsSync(path.join(root, "Pulumi.demo.yaml"))).toBe(false);
     expect(result.stdout).toContain("Changed behind Pulumi's back: +16091609123456797 now rings trunk pbx-london");
+    // The stand-in's `up` applies nothing, so the plan lists all of routing.yaml; the hand change is among it.
+    expect(result.stdout).toContain(
+      "\n$ npx didroute plan routing.yaml --detailed-exitcode\nrouting.yaml: 8 changes, 0 in sync\n\n" +
+        "~ DIDWW DID +16091609123456797 (routing.yaml:8)\n    now:   trunk pbx-london\n    wants: trunk pbx-frankfurt\n",
+    );
+    expect(result.stdout).toContain("didroute plan exited 2 (2: drift)");
     expect(result.stdout).toContain("pulumi preview --refresh found the drift and exited 255");
     expect(result.stdout).toMatch(/DIDWW +\+16091609123456799 +trunk pbx-lab/);
   });
