@@ -2,7 +2,11 @@
 `npm run bench` (builds first): 500 DidTrunkAssignment creates at once through @pulumi/pulumi's real dynamic-provider
 host, against the sandbox limited to 50 requests per second per key with 20 ms latency: once with the provider's
 limiter at 50/s, checked against the goals (wall time <= 1.10 x the 10 s floor, no failure, <= 1% of requests answered
-429), once with it off (baseline), each with a fresh sandbox and host. Prints a table, writes bench/results.json.
+429), once with it off (baseline), each with a fresh sandbox and host. Then the drift check (bench/drift.mts): 1,000
+DIDs, 10 of them re-routed by hand, against a sandbox limited to 20 requests per second with 20 ms latency, found with
+`didroute plan` (the built CLI, a routing file by name and one by id) and with one Read per resource through the host
+(as `pulumi refresh --parallel`), checked against its goals (plan <= 10 requests, >= 50x faster than the reads).
+Prints the tables, writes bench/results.json (the drift figures under `drift`).
 
 `--probe` also loads bench/host-probe.cjs into the host, observation only, to record when the limiter grants each slot,
 when each request starts and the host's event-loop delay; it writes bench/results.probe.json, not results.json.
@@ -20,6 +24,7 @@ import { promisify } from "node:util";
 import { createSandbox, derivedId, type Sandbox } from "../dist/sandbox/index.js";
 // The tests' host launcher, reused as is: it starts the host exactly as the Pulumi CLI does.
 import { secret, startHost, type Host } from "../test/engine/host.ts";
+import { DRIFT_TITLE, driftNotes, driftRows, runDrift } from "./drift.mts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const probeScript = path.join(root, "bench", "host-probe.cjs");
@@ -513,7 +518,16 @@ async function main(): Promise<number> {
   const limited = await run("limited", providerText, String(RATE));
   console.log(`  limited run done: ${limited.wallSeconds} s`);
   const baseline = await run("baseline", providerText, "0");
-  console.log(`  baseline run done: ${baseline.wallSeconds} s\n`);
+  console.log(`  baseline run done: ${baseline.wallSeconds} s`);
+  const drift = await runDrift({
+    root,
+    apiKey: API_KEY,
+    latencyMs: LATENCY_MS,
+    providerText,
+    startHost: startRecordedHost,
+    endHosts,
+  });
+  console.log(`  drift check done: plan ${drift.plan.byName.wallSeconds} s / ${drift.plan.byId.wallSeconds} s, reads ${drift.reads.wallSeconds} s\n`);
 
   const goals = [
     { goal: `wall time / floor <= ${GOALS.maxRatio}`, actual: limited.ratio, pass: limited.ratio <= GOALS.maxRatio },
@@ -552,6 +566,11 @@ async function main(): Promise<number> {
   for (const r of runs) {
     if (r.failureSamples.length > 0) console.log(`\n${r.name} failures (first ${r.failureSamples.length}):\n  ${r.failureSamples.join("\n  ")}`);
   }
+  console.log(`\n${DRIFT_TITLE}:`);
+  console.log(table(driftRows(drift)));
+  for (const note of driftNotes(drift)) console.log(`  ${note}`);
+  console.log("\ngoals (drift check):");
+  for (const g of drift.goals.checks) console.log(`  ${g.pass ? "PASS" : "MISS"}  ${g.file}: ${g.goal}: ${g.actual}`);
   if (leftBehind.length > 0) console.log(`\nWARNING: host processes outlived close and were killed: ${leftBehind.join(", ")}`);
 
   const results = {
@@ -570,6 +589,7 @@ async function main(): Promise<number> {
     providerSizeBytes: providerSizes,
     goals: { allPassed: goals.every((g) => g.pass), checks: goals },
     runs: { limited, baseline },
+    drift,
     hostProcessesLeftBehind: leftBehind,
   };
   writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
