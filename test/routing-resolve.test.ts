@@ -1,3 +1,4 @@
+import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { CarrierxClient } from "../provider/carrierx/client";
 import { DidwwClient } from "../provider/didww/client";
@@ -161,6 +162,40 @@ describe("resolving DIDWW numbers and names", () => {
       ["/v3/voice_in_trunks", T_DUB],
       ["/v3/voice_in_trunk_groups", null],
     ]);
+  });
+
+  it("does not trust an included trunk without a name: it looks that trunk up by id", async () => {
+    nock.disableNetConnect();
+    const api = nock("https://didww.test")
+      .get("/v3/dids")
+      .query(true)
+      .reply(200, {
+        data: [
+          {
+            id: D1,
+            type: "dids",
+            attributes: { number: "16091609123456797" },
+            relationships: { voice_in_trunk: { data: { type: "voice_in_trunks", id: T_LON } }, voice_in_trunk_group: { data: null } },
+          },
+        ],
+        included: [{ type: "voice_in_trunks", id: T_LON }],
+        meta: { total_records: 1 },
+      })
+      .get("/v3/voice_in_trunks")
+      .query({ "filter[id]": T_LON, "page[number]": "1", "page[size]": "100" })
+      .reply(200, { data: [{ id: T_LON, type: "voice_in_trunks", attributes: { name: "pbx-london" } }], meta: { total_records: 1 } });
+    try {
+      const client = new DidwwClient({ apiKey: KEY, endpoint: "https://didww.test/v3", apiVersion: "2026-04-16", limits });
+      const { routing, messages } = await resolveText(`didww:\n  dids:\n    - number: "+16091609123456797"\n      trunk: ${T_LON}\n`, {
+        didww: client,
+      });
+      expect(messages).toEqual([]);
+      expect([...routing.didww.trunkNames]).toEqual([[T_LON, "pbx-london"]]);
+      expect(api.isDone()).toBe(true);
+    } finally {
+      nock.cleanAll();
+      nock.enableNetConnect();
+    }
   });
 
   it("sends at most 100 numbers per request", async () => {

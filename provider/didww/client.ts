@@ -165,12 +165,14 @@ export class DidwwClient {
       const params = { [`filter[${by}]`]: chunk.join(","), include: `${didTrunk},${didTrunkGroup}` };
       dids.push(...(await this.list("dids", params, { noun: "DIDs" }, (item) => this.parseDidResource(item), included)));
     }
+    // Only an aid (a lookup finds anything missing here), so an included resource without an id or name is skipped.
     const ofType = (type: string) => {
       const byId = new Map<string, Trunk>();
       for (const item of included) {
-        if ((item as { type?: unknown } | null)?.type !== type) continue;
-        const named = parseNamed(item);
-        byId.set(named.id, named);
+        const resource = item as { type?: unknown; id?: unknown; attributes?: { name?: unknown } } | null;
+        if (resource?.type !== type || typeof resource.id !== "string") continue;
+        const name = resource.attributes?.name;
+        if (typeof name === "string") byId.set(resource.id.toLowerCase(), { id: resource.id.toLowerCase(), name });
       }
       return [...byId.values()];
     };
