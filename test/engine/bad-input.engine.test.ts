@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vites
 import { createSandbox, type RecordedRequest, type Sandbox, type SandboxUrls } from "../../sandbox";
 import { captureProviders, Engine, type Declared, type PhaseResult } from "./engine";
 import { secret } from "./host";
+import { sids } from "./carrierx-suite";
+import { didwwSeed, ids as suiteIds } from "./didww-suite";
 
 /**
 Bad input, end to end: the built package inside @pulumi/pulumi's real dynamic-provider host (one host process per
@@ -20,22 +22,8 @@ const TOKEN = "carrierx-bad-input-token-e3b8d06c21";
 /** A CarrierX token with read scopes only: the sandbox answers its PATCH with 403. */
 const READ_ONLY_TOKEN = "carrierx-read-only-token-5f90ab7d3e";
 
-const ids = {
-  didA: "9df99644-f1a5-4a3c-99a4-559d758eb96b",
-  didB: "2a0c5e1e-8f5b-4d0e-9d8a-1f6a2b3c4d5e",
-  didC: "5d3c2b1a-0f9e-4d8c-b7a6-95847362514f",
-  trunk1: "41b94706-325e-4704-a433-d65105758836",
-  trunk2: "ca7da6d0-aa0b-447d-8fc0-1bc58b51298c",
-  trunk3: "e9c1b7e9-253b-46c8-b7e9-5a930ab594c5",
-  group: "714e8148-0aea-4cb6-8680-bd1d06453418",
-  group2: "b2319703-ce6c-480d-bb53-614e7abcfc96",
-};
-const sids = {
-  didA: "e8df62d5-07a3-4189-a67e-87585067c5fe",
-  didB: "44957076-778a-4802-b60c-d22db0cda284",
-  group: "c7eae0b4-5eda-4964-8998-d514903b4af0",
-  group2: "e74fcf6a-bb8d-4ee0-9980-bdc24a728b9a",
-};
+/** The engine suites' ids, and a third DID. */
+const ids = { ...suiteIds, didC: "5d3c2b1a-0f9e-4d8c-b7a6-95847362514f" };
 /** Well-formed ids that no account in the sandbox holds (none is the engine's "unknown" placeholder). */
 const missing = {
   did: "0b8f2f8e-5d0a-4f51-9a43-6c1de2b7a001",
@@ -51,18 +39,11 @@ const MEMBERS = "didww:TrunkGroupMembership";
 const CX = "carrierx:DidTrunkGroupAssignment";
 const CX_DIDS = "/core/v2/phonenumber/dids";
 
+/** The DIDWW suite's trunks and groups; DIDs routed to each kind of target and to nothing. */
 function seed() {
   return {
     didww: {
-      trunks: [
-        { id: ids.trunk1, name: "pbx-frankfurt" },
-        { id: ids.trunk2, name: "pbx-dublin" },
-        { id: ids.trunk3, name: "pbx-paris" },
-      ],
-      trunkGroups: [
-        { id: ids.group, name: "eu-primary", trunkIds: [ids.trunk3] },
-        { id: ids.group2, name: "eu-backup", trunkIds: [] },
-      ],
+      ...didwwSeed(),
       dids: [
         { id: ids.didA, number: "16091609123456797", trunkGroupId: ids.group },
         { id: ids.didB, number: "4930123456789", trunkId: ids.trunk2 },

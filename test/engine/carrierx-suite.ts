@@ -19,7 +19,8 @@ export const sids = {
 const KIND = "carrierx:DidTrunkGroupAssignment";
 const DIDS = "/core/v2/phonenumber/dids";
 
-function seed() {
+/** The world the suite (and the fault matrix) runs in. */
+export function carrierxSeed() {
   return {
     trunkGroups: [
       { sid: sids.group, name: "us-east" },
@@ -38,7 +39,7 @@ export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promis
     const f = useEngineFixture({
       projectDir,
       credential: TOKEN,
-      sandbox: () => createCarrierxSandbox({ token: TOKEN, seed: seed() }),
+      sandbox: () => createCarrierxSandbox({ token: TOKEN, seed: carrierxSeed() }),
       config: (sandbox) => ({ "carrierx:token": secret(TOKEN), "carrierx:endpoint": sandbox.url }),
     });
     const engine = f.engine;

@@ -21,7 +21,8 @@ export const ids = {
 const DID = "didww:DidTrunkAssignment";
 const MEMBERS = "didww:TrunkGroupMembership";
 
-function seed() {
+/** The world the suite (and the fault matrix) runs in. */
+export function didwwSeed() {
   return {
     trunks: [
       { id: ids.trunk1, name: "pbx-frankfurt" },
@@ -44,7 +45,7 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
     const f = useEngineFixture({
       projectDir,
       credential: API_KEY,
-      sandbox: () => createDidwwSandbox({ apiKey: API_KEY, seed: seed() }),
+      sandbox: () => createDidwwSandbox({ apiKey: API_KEY, seed: didwwSeed() }),
       config: (sandbox) => ({ "didww:apiKey": secret(API_KEY), "didww:endpoint": sandbox.url }),
     });
     const engine = f.engine;

@@ -12,6 +12,8 @@ import {
 } from "../../sandbox";
 import { useEngineFixture, type Declared, type StandIn } from "./engine";
 import { secret } from "./host";
+import { didwwSeed, ids } from "./didww-suite";
+import { carrierxSeed, sids } from "./carrierx-suite";
 
 /**
 The retry policy of provider/http.ts, end to end: the built package inside @pulumi/pulumi's real dynamic-provider
@@ -26,22 +28,6 @@ succeeds on its third attempt, the next one fails once and succeeds on its secon
 
 const API_KEY = "didww-faults-key-3b9e71c04d";
 const TOKEN = "carrierx-faults-token-a61f0e2d97";
-const ids = {
-  didA: "9df99644-f1a5-4a3c-99a4-559d758eb96b",
-  didB: "2a0c5e1e-8f5b-4d0e-9d8a-1f6a2b3c4d5e",
-  trunk1: "41b94706-325e-4704-a433-d65105758836",
-  trunk2: "ca7da6d0-aa0b-447d-8fc0-1bc58b51298c",
-  trunk3: "e9c1b7e9-253b-46c8-b7e9-5a930ab594c5",
-  group: "714e8148-0aea-4cb6-8680-bd1d06453418",
-  group2: "b2319703-ce6c-480d-bb53-614e7abcfc96",
-};
-const sids = {
-  didA: "e8df62d5-07a3-4189-a67e-87585067c5fe",
-  didB: "44957076-778a-4802-b60c-d22db0cda284",
-  group: "c7eae0b4-5eda-4964-8998-d514903b4af0",
-  group2: "e74fcf6a-bb8d-4ee0-9980-bdc24a728b9a",
-  group3: "5a0f6c1e-2b7d-4c8e-9f10-3d2e1c0b9a87",
-};
 /** Ids no account holds. */
 const UNKNOWN = {
   did: "0b8f2f8e-5d0a-4f51-9a43-6c1de2b7a001",
@@ -56,35 +42,9 @@ const DIDWW_DID = (id: string) => `/v3/dids/${id}`;
 const DIDWW_GROUP = (id: string) => `/v3/voice_in_trunk_groups/${id}`;
 const CX_DID = (sid: string) => `/core/v2/phonenumber/dids/${sid}`;
 
+/** The worlds of the DIDWW and CarrierX engine suites, on one sandbox. */
 function seed() {
-  return {
-    didww: {
-      trunks: [
-        { id: ids.trunk1, name: "pbx-frankfurt" },
-        { id: ids.trunk2, name: "pbx-dublin" },
-        { id: ids.trunk3, name: "pbx-paris" },
-      ],
-      trunkGroups: [
-        { id: ids.group, name: "eu-primary", trunkIds: [ids.trunk3] },
-        { id: ids.group2, name: "eu-backup", trunkIds: [] },
-      ],
-      dids: [
-        { id: ids.didA, number: "16091609123456797", trunkGroupId: ids.group },
-        { id: ids.didB, number: "4930123456789", trunkId: null },
-      ],
-    },
-    carrierx: {
-      trunkGroups: [
-        { sid: sids.group, name: "us-east" },
-        { sid: sids.group2, name: "us-west" },
-        { sid: sids.group3, name: "overflow" },
-      ],
-      dids: [
-        { sid: sids.didA, phonenumber: "15162065574", trunkGroupSid: sids.group3 },
-        { sid: sids.didB, phonenumber: "15162065575", trunkGroupSid: null },
-      ],
-    },
-  };
+  return { didww: didwwSeed(), carrierx: carrierxSeed() };
 }
 
 /**
