@@ -14,16 +14,14 @@ when each request starts and the host's event-loop delay; it writes bench/result
 Exit status: 0 whenever it measured, goals met or not (MISS is printed and recorded); 1 when it could not measure; 2 on
 an unknown option; 128 + n on signal n. No host process outlives it. Linux only (/proc); Node 24 runs it as is.
 */
-import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { createSandbox, derivedId, type Sandbox } from "../dist/sandbox/index.js";
 // The tests' host launcher, reused as is: it starts the host exactly as the Pulumi CLI does.
-import { secret, startHost, type Host } from "../test/engine/host.ts";
+import { captureProviders, secret, startHost, type Host } from "../test/engine/host.ts";
 import { DRIFT_TITLE, driftNotes, driftRows, runDrift } from "./drift.mts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -158,23 +156,6 @@ async function endHosts(host: Host | undefined): Promise<void> {
 function statusField(pid: number, field: string): number | undefined {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return match ? Number(match[1]) : undefined;
-}
-
-// --- Providers -----------------------------------------------------------------------------------------------------
-
-const exec = promisify(execFile);
-
-/** The `__provider` text of each kind, serialized by a program run under Pulumi mocks (test/engine's capture). */
-async function captureProviders(): Promise<Record<string, string>> {
-  const { stdout } = await exec(process.execPath, [path.join(root, "test", "engine", "capture-providers.cjs")], {
-    cwd: root,
-    env: { ...process.env, CAPTURE_SECRET: API_KEY, DIDWW_API_KEY: API_KEY, CARRIERX_TOKEN: API_KEY },
-  });
-  const providers: Record<string, string> = {};
-  for (const [type, text] of Object.entries(JSON.parse(stdout) as Record<string, string>)) {
-    providers[type.replace(/^pulumi-nodejs:dynamic\//, "")] = text;
-  }
-  return providers;
 }
 
 // --- Statistics ----------------------------------------------------------------------------------------------------
@@ -508,7 +489,7 @@ async function main(): Promise<number> {
     console.error("bench: dist/ is missing; run `npm run build` first (npm run bench does)");
     return 1;
   }
-  const providers = await captureProviders();
+  const providers = await captureProviders(root, API_KEY, path.join(root, "test", "engine", "capture-providers.cjs"));
   const providerText = providers[KIND];
   if (providerText === undefined) throw new Error(`no captured provider for ${KIND}`);
   const providerSizes = Object.fromEntries(Object.entries(providers).map(([kind, text]) => [kind, Buffer.byteLength(text)]));

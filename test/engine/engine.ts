@@ -1,8 +1,8 @@
 import { afterEach, beforeAll, beforeEach } from "vitest";
-import { execFile } from "node:child_process";
 import * as path from "node:path";
-import { promisify } from "node:util";
-import { startHost, type Host } from "./host";
+import { captureProviders, startHost, type Host } from "./host";
+
+export { captureProviders };
 
 /**
 A small stand-in for the Pulumi engine: it keeps a stack's state between phases and, for each phase, starts a fresh
@@ -257,22 +257,8 @@ export class Engine {
   }
 }
 
-const exec = promisify(execFile);
 
 /** The `__provider` text of every kind, serialized by a program running in `cwd` (see capture-providers.cjs). */
-export async function captureProviders(cwd: string, secretValue: string): Promise<Record<string, string>> {
-  const { stdout } = await exec(process.execPath, [path.join(__dirname, "capture-providers.cjs")], {
-    cwd,
-    env: { ...process.env, CAPTURE_SECRET: secretValue, DIDWW_API_KEY: secretValue, CARRIERX_TOKEN: secretValue },
-  });
-  const byType = JSON.parse(stdout) as Record<string, string>;
-  const providers: Record<string, string> = {};
-  for (const [type, text] of Object.entries(byType)) {
-    // pulumi-nodejs:dynamic/didww:DidTrunkAssignment -> didww:DidTrunkAssignment
-    providers[type.replace(/^pulumi-nodejs:dynamic\//, "")] = text;
-  }
-  return providers;
-}
 
 /** A local stand-in of an API (a sandbox) as the engine suites use it. */
 export interface StandIn {

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import * as path from "node:path";
+import { promisify } from "node:util";
 
 /**
 Starts @pulumi/pulumi's dynamic-provider host exactly as `pulumi up` does, through the `pulumi-resource-pulumi-nodejs`
@@ -75,4 +76,27 @@ export async function startHost(cwd: string, env: Record<string, string | undefi
       }
     },
   };
+}
+
+/**
+The `__provider` text of each kind (`didww:DidTrunkAssignment`, ...), as a program run under Pulumi's mocks in `cwd`
+serializes it (capture-providers.cjs), with `secretValue` as every credential. `script` is for callers that Node
+runs as ES modules (the bench), where `__dirname` does not exist.
+*/
+export async function captureProviders(
+  cwd: string,
+  secretValue: string,
+  script: string = path.join(__dirname, "capture-providers.cjs"),
+): Promise<Record<string, string>> {
+  const { stdout } = await promisify(execFile)(process.execPath, [script], {
+    cwd,
+    env: { ...process.env, CAPTURE_SECRET: secretValue, DIDWW_API_KEY: secretValue, CARRIERX_TOKEN: secretValue },
+  });
+  const byType = JSON.parse(stdout) as Record<string, string>;
+  const providers: Record<string, string> = {};
+  for (const [type, text] of Object.entries(byType)) {
+    // pulumi-nodejs:dynamic/didww:DidTrunkAssignment -> didww:DidTrunkAssignment
+    providers[type.replace(/^pulumi-nodejs:dynamic\//, "")] = text;
+  }
+  return providers;
 }
