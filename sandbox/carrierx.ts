@@ -387,16 +387,29 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
-/** What the request's token may do: "read" for a read-only token, "write" for any other accepted one. */
+/**
+The request's bearer token when the sandbox accepts it, and what it may do: "read" for a read-only token, "write" for
+any other accepted one; undefined when it is missing or wrong. Also what the fault layer keys rate limits by.
+*/
+export function tokenAccess(
+  headers: IncomingHttpHeaders,
+  token: string | undefined,
+  readOnlyTokens: readonly string[],
+): { token: string; access: "read" | "write" } | undefined {
+  const sent = /^Bearer (\S+)$/.exec(headerValue(headers, "authorization") ?? "")?.[1];
+  if (sent === undefined) return undefined;
+  if (readOnlyTokens.includes(sent)) return { token: sent, access: "read" };
+  return token === undefined || sent === token ? { token: sent, access: "write" } : undefined;
+}
+
 function authorize(
   headers: IncomingHttpHeaders,
   token: string | undefined,
   readOnlyTokens: readonly string[],
 ): "read" | "write" {
-  const match = /^Bearer (\S+)$/.exec(headerValue(headers, "authorization") ?? "");
-  if (match?.[1] !== undefined && readOnlyTokens.includes(match[1])) return "read";
-  if (!match || (token !== undefined && match[1] !== token)) throw new ApiError(401, "Bad credentials");
-  return "write";
+  const accepted = tokenAccess(headers, token, readOnlyTokens);
+  if (accepted === undefined) throw new ApiError(401, "Bad credentials");
+  return accepted.access;
 }
 
 /** Media-type parameters (`; charset=utf-8`) are accepted; any other type is not. */

@@ -14,7 +14,7 @@ started.
 */
 
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import { createCarrierxSandbox, type CarrierxSandbox } from "./carrierx";
+import { createCarrierxSandbox, tokenAccess, type CarrierxSandbox } from "./carrierx";
 import { createDidwwSandbox, type DidwwSandbox } from "./didww";
 import { Faults, type FaultController, type FaultSettings, type FaultTarget } from "./faults";
 import { LoopbackListener, type Handler } from "./loopback";
@@ -123,10 +123,8 @@ function carrierxTarget(api: CarrierxSandbox, token: string | undefined, readOnl
     handle: (request, response, baseUrl) => api.handle(request, response, baseUrl),
     requests: api.requests,
     credential: (request) => {
-      const match = /^Bearer (\S+)$/.exec(headerValue(request.headers, "authorization") ?? "");
-      const valid =
-        match?.[1] !== undefined && (token === undefined || match[1] === token || readOnlyTokens.includes(match[1]));
-      return valid ? `CarrierX:${match?.[1]}` : undefined;
+      const accepted = tokenAccess(request.headers, token, readOnlyTokens);
+      return accepted === undefined ? undefined : `CarrierX:${accepted.token}`;
     },
     errorAnswer: (status) => ({
       contentType: "application/json",
