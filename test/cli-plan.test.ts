@@ -1,8 +1,8 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runToEnd } from "./run-to-end";
 import { formatPlan, type Plan, type PlannedChange } from "../routing/plan";
 import { createSandbox, derivedId, loadSeed, type Sandbox } from "../sandbox";
 import { sendPlanned } from "./planned-requests";
@@ -30,14 +30,7 @@ beforeEach(async () => {
 afterEach(() => sandbox?.close());
 
 function plan(args: string[], withEnv: Record<string, string> = env) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, "plan", ...args],
-      { cwd: root, env: { PATH: process.env["PATH"] ?? "", ...withEnv } },
-      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+  return runToEnd(process.execPath, [cli, "plan", ...args], { cwd: root, env: { PATH: process.env["PATH"] ?? "", ...withEnv } });
 }
 
 function file(name: string, text: string): string {

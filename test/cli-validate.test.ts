@@ -1,8 +1,8 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runToEnd } from "./run-to-end";
 import { createSandbox, loadSeed, type Sandbox } from "../sandbox";
 
 /** `didroute validate` as CI runs it: the built CLI in a child process, its output and its exit code. */
@@ -11,11 +11,7 @@ const cli = path.join(root, "dist", "cli", "index.js");
 const scratch = mkdtempSync(path.join(tmpdir(), "didroute-validate-"));
 
 function validate(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [cli, "validate", ...args], { cwd: root, env: { PATH: process.env["PATH"] ?? "", ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+  return runToEnd(process.execPath, [cli, "validate", ...args], { cwd: root, env: { PATH: process.env["PATH"] ?? "", ...env } });
 }
 
 function file(name: string, text: string): string {

@@ -1,8 +1,8 @@
-import { execFile } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { runToEnd } from "./run-to-end";
 
 /**
 `npm run demo` (scripts/demo.mts) without the Pulumi CLI, which cannot be installed here: what it says when the CLI
@@ -14,11 +14,7 @@ const demo = path.join(root, "scripts", "demo.mts");
 const nodeDir = path.dirname(process.execPath);
 
 function run(env: Record<string, string>) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [demo], { cwd: root, env }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+  return runToEnd(process.execPath, [demo], { cwd: root, env });
 }
 
 describe("npm run demo", () => {

@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -7,10 +6,11 @@ import { parse } from "yaml";
 import type { PlannedChange } from "../routing/plan";
 import { createSandbox, loadSeed, type Sandbox } from "../sandbox";
 import { sendPlanned } from "./planned-requests";
+import { runToEnd } from "./run-to-end";
 
 /**
 examples/ci/routing.yml: the triggers and jobs it promises, and the shell of its didroute steps run as GitHub would
-run them (bash, GITHUB_STEP_SUMMARY and GITHUB_OUTPUT files), with `npx didroute` as the built CLI, against the
+run them (bash, a GITHUB_STEP_SUMMARY file), with `npx didroute` as the built CLI, against the
 sandbox: which steps pass and fail on drift, in sync, and on an error.
 */
 const root = path.resolve(__dirname, "..");
@@ -49,38 +49,24 @@ beforeEach(async () => {
 afterEach(() => sandbox?.close());
 
 /** A step's `run` script under `bash -e` (as GitHub runs it) in the checked-out workspace. */
-function runStep(script: string, env: Record<string, string> = {}) {
+async function runStep(script: string, env: Record<string, string> = {}) {
   const summary = path.join(workspace, "summary.md");
   writeFileSync(summary, "");
-  writeFileSync(path.join(workspace, "output"), "");
   // `npx didroute …` is the package's bin; here the built CLI.
   const prelude = `npx() { [ "$1" = didroute ] || exit 99; shift; node ${JSON.stringify(cli)} "$@"; }\n`;
-  return new Promise<{ code: number; stdout: string; summary: string; output: string }>((resolve) => {
-    execFile(
-      "bash",
-      ["-e", "-c", prelude + script],
-      {
-        cwd: workspace,
-        env: {
-          PATH: process.env["PATH"] ?? "",
-          GITHUB_STEP_SUMMARY: summary,
-          GITHUB_OUTPUT: path.join(workspace, "output"),
-          DIDWW_ENDPOINT: urls.didww,
-          DIDWW_API_KEY: KEY,
-          CARRIERX_ENDPOINT: urls.carrierx,
-          CARRIERX_TOKEN: TOKEN,
-          ...env,
-        },
-      },
-      (error, stdout) =>
-        resolve({
-          code: error ? ((error as { code?: number }).code ?? 1) : 0,
-          stdout,
-          summary: readFileSync(summary, "utf8"),
-          output: readFileSync(path.join(workspace, "output"), "utf8"),
-        }),
-    );
+  const ended = await runToEnd("bash", ["-e", "-c", prelude + script], {
+    cwd: workspace,
+    env: {
+      PATH: process.env["PATH"] ?? "",
+      GITHUB_STEP_SUMMARY: summary,
+      DIDWW_ENDPOINT: urls.didww,
+      DIDWW_API_KEY: KEY,
+      CARRIERX_ENDPOINT: urls.carrierx,
+      CARRIERX_TOKEN: TOKEN,
+      ...env,
+    },
   });
+  return { ...ended, summary: readFileSync(summary, "utf8") };
 }
 
 /** Brings the sandbox in line with routing.yaml by sending the plan's requests, as the apply job's `pulumi up` does. */

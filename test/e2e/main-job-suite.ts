@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, loadSeed, type Sandbox } from "../../sandbox";
 import { changes, Engine, type Declared } from "../engine/engine";
+import { runToEnd, type Ended } from "../run-to-end";
 
 /**
 The main job end to end, without the Pulumi CLI: the root program (program/index.ts, which applies routing.yaml)
@@ -38,21 +39,20 @@ export function defineMainJobSuite(label: string, projectDir: () => Promise<stri
     afterAll(() => sandbox?.close());
 
     /** `npx didroute plan routing.yaml …` in the project, with the sandbox's endpoints and credentials. */
-    async function plan(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let didroute: string;
+    beforeAll(async () => {
       const manifest = (await exec(process.execPath, ["-p", "require.resolve('pulumi-didroute/package.json')"], { cwd })).stdout.trim();
-      const bin = path.join(path.dirname(manifest), JSON.parse(await readFile(manifest, "utf8")).bin.didroute);
+      didroute = path.join(path.dirname(manifest), JSON.parse(await readFile(manifest, "utf8")).bin.didroute);
+    });
+    function plan(args: string[]): Promise<Ended> {
       const env = {
         PATH: process.env["PATH"] ?? "",
-        DIDWW_ENDPOINT: config["didww:endpoint"]!,
+        DIDWW_ENDPOINT: config["didww:endpoint"],
         DIDWW_API_KEY: KEY,
-        CARRIERX_ENDPOINT: config["carrierx:endpoint"]!,
+        CARRIERX_ENDPOINT: config["carrierx:endpoint"],
         CARRIERX_TOKEN: TOKEN,
       };
-      return new Promise((resolve) => {
-        execFile(process.execPath, [bin, "plan", "routing.yaml", ...args], { cwd, env }, (error, stdout, stderr) =>
-          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-        );
-      });
+      return runToEnd(process.execPath, [didroute, "plan", "routing.yaml", ...args], { cwd, env });
     }
 
     /** What `pulumi up` would register: the root program run under mocks (see run-program.cjs). */
