@@ -48,10 +48,14 @@ export interface PlanClients {
   carrierx: () => CarrierxClient;
 }
 
-/** Clients are asked for only when the routing has entries for their API, as in resolve.ts. */
 export function planRouting(routing: ResolvedRouting, clients: PlanClients): Plan {
   const changes: PlannedChange[] = [];
   let unchanged = 0;
+  // Each client is asked for once, and only when its API has a change to show (settings are read on each call).
+  let didwwClient: DidwwClient | undefined;
+  let carrierxClient: CarrierxClient | undefined;
+  const didww = () => (didwwClient ??= clients.didww());
+  const carrierx = () => (carrierxClient ??= clients.carrierx());
   const { trunkNames, groupNames } = routing.didww;
   const trunk = (id: string): Named => ({ id, name: trunkNames.get(id) ?? null });
   const group = (id: string): Named => ({ id, name: groupNames.get(id) ?? null });
@@ -63,7 +67,7 @@ export function planRouting(routing: ResolvedRouting, clients: PlanClients): Pla
       unchanged += 1;
       continue;
     }
-    const client = clients.didww();
+    const client = didww();
     changes.push({
       system: "DIDWW",
       kind: "DidTrunkAssignment",
@@ -79,7 +83,7 @@ export function planRouting(routing: ResolvedRouting, clients: PlanClients): Pla
       unchanged += 1;
       continue;
     }
-    const client = clients.didww();
+    const client = didww();
     changes.push({
       system: "DIDWW",
       kind: "TrunkGroupMembership",
@@ -97,7 +101,7 @@ export function planRouting(routing: ResolvedRouting, clients: PlanClients): Pla
       unchanged += 1;
       continue;
     }
-    const client = clients.carrierx();
+    const client = carrierx();
     changes.push({
       system: "CarrierX",
       kind: "DidTrunkGroupAssignment",
