@@ -21,6 +21,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { createSandbox, derivedId, type Sandbox } from "../dist/sandbox/index.js";
 import { secret, type Host } from "../test/engine/host.ts";
+import { round, routingOf, trunkGroup, trunks, type Routing } from "./world.mts";
 
 export const DRIFT = {
   dids: 1000,
@@ -43,7 +44,6 @@ export interface DriftDeps {
   endHosts(host: Host | undefined): Promise<void>;
 }
 
-const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -52,23 +52,9 @@ const median = (values: number[]): number => {
 
 // --- The world -----------------------------------------------------------------------------------------------------
 
-interface Routing {
-  trunkId: string | null;
-  trunkGroupId: string | null;
-}
-
-const trunks = ["pbx-frankfurt", "pbx-dublin", "pbx-paris", "pbx-madrid"].map((name) => ({
-  id: derivedId("didww", "trunk", name),
-  name,
-}));
-const group = { id: derivedId("didww", "trunkGroup", "eu-primary"), name: "eu-primary", trunkIds: [trunks[0]!.id] };
-
-/** Every fifth DID to the trunk group, the others spread over the trunks. */
 const dids = Array.from({ length: DRIFT.dids }, (_, i) => {
   const number = String(4_930_200_000_000 + i);
-  const routing: Routing =
-    i % 5 === 4 ? { trunkId: null, trunkGroupId: group.id } : { trunkId: trunks[i % trunks.length]!.id, trunkGroupId: null };
-  return { index: i, id: derivedId("didww", "did", number), number, ...routing };
+  return { index: i, id: derivedId("didww", "did", number), number, ...routingOf(i) };
 });
 
 /**
@@ -93,7 +79,7 @@ function routingFile(by: "name" | "id"): string {
     if (did.trunkId !== null) {
       lines.push(`      trunk: ${by === "id" ? did.trunkId : trunks.find((t) => t.id === did.trunkId)!.name}`);
     } else {
-      lines.push(`      trunkGroup: ${by === "id" ? group.id : group.name}`);
+      lines.push(`      trunkGroup: ${by === "id" ? trunkGroup.id : trunkGroup.name}`);
     }
   }
   return `${lines.join("\n")}\n`;
@@ -394,7 +380,7 @@ export async function runDrift(deps: DriftDeps): Promise<DriftResult> {
     seed: {
       didww: {
         trunks,
-        trunkGroups: [group],
+        trunkGroups: [trunkGroup],
         dids: dids.map(({ id, number, trunkId, trunkGroupId }) => ({ id, number, trunkId, trunkGroupId })),
       },
     },

@@ -23,6 +23,7 @@ import { createSandbox, derivedId, type Sandbox } from "../dist/sandbox/index.js
 // The tests' host launcher, reused as is: it starts the host exactly as the Pulumi CLI does.
 import { captureProviders, secret, startHost, type Host } from "../test/engine/host.ts";
 import { DRIFT_TITLE, driftNotes, driftRows, runDrift } from "./drift.mts";
+import { round, routingOf, trunkGroup, trunks } from "./world.mts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const probeScript = path.join(root, "bench", "host-probe.cjs");
@@ -39,11 +40,7 @@ const resultsPath = path.join(root, "bench", probe ? "results.probe.json" : "res
 
 // --- The world -----------------------------------------------------------------------------------------------------
 
-const trunks = ["pbx-frankfurt", "pbx-dublin", "pbx-paris", "pbx-madrid"].map((name) => ({
-  id: derivedId("didww", "trunk", name),
-  name,
-}));
-const groups = [{ id: derivedId("didww", "trunkGroup", "eu-primary"), name: "eu-primary", trunkIds: [trunks[0]!.id] }];
+const groups = [trunkGroup];
 const dids = Array.from({ length: DIDS }, (_, i) => {
   const number = `4930${String(1_000_000 + i)}`;
   return { id: derivedId("didww", "did", number), number, trunkId: null };
@@ -56,12 +53,10 @@ interface Declared {
   trunkGroupId?: string;
 }
 
-/** Every fifth DID to the trunk group, the others spread over the trunks. */
-const declared: Declared[] = dids.map((did, i) =>
-  i % 5 === 4
-    ? { name: `did-${i}`, didId: did.id, trunkGroupId: groups[0]!.id }
-    : { name: `did-${i}`, didId: did.id, trunkId: trunks[i % trunks.length]!.id },
-);
+const declared: Declared[] = dids.map((did, i) => {
+  const { trunkId, trunkGroupId } = routingOf(i);
+  return trunkId !== null ? { name: `did-${i}`, didId: did.id, trunkId } : { name: `did-${i}`, didId: did.id, trunkGroupId: trunkGroupId! };
+});
 
 // --- Processes -----------------------------------------------------------------------------------------------------
 
@@ -165,7 +160,6 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
 
 /** Most timestamps (ms, sorted) that fall in any window [t - windowMs, t] ending at one of them. */
 function maxInWindow(sorted: number[], windowMs: number): number {
