@@ -1,5 +1,14 @@
 import { MAX_BODY_BYTES, readBody } from "../body";
 import { LoopbackListener } from "../loopback";
+import {
+  JSON_API_MEDIA_TYPE,
+  kindOfCollection,
+  negotiateVersion,
+  typeOf,
+  type ApiVersion,
+  type Kind,
+  type Naming,
+} from "./naming";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { createHash, randomUUID } from "node:crypto";
 import { URL } from "node:url";
@@ -87,12 +96,6 @@ export function createDidwwSandbox(options: DidwwSandboxOptions = {}): DidwwSand
 // Constants
 // ---------------------------------------------------------------------------------------------------------------
 
-const JSON_API_MEDIA_TYPE = "application/vnd.api+json";
-/** Served when the client sends no usable version header (DIDWW would use the account's configured version). */
-const LATEST_API_VERSION = "2026-04-16";
-/** First version with the `voice_in_trunks` / `voice_in_trunk_groups` names. */
-const RENAME_VERSION = "2021-12-15";
-/** Requests are tiny JSON documents; anything larger is a client bug, not something to buffer. */
 /** Fixed timestamps keep documents deterministic, so tests can compare whole bodies. */
 const SEEDED_CREATED_AT = "2026-01-05T09:30:00.000Z";
 const DID_EXPIRES_AT = "2026-12-05T09:30:00.000Z";
@@ -108,57 +111,6 @@ DIDWW's OpenAPI says 1000, its pagination page and Postman text say 100 (referen
 enforces 100: a client that pages within it works against either limit, the other way round it might not.
 */
 const MAX_PAGE_SIZE = 100;
-
-// ---------------------------------------------------------------------------------------------------------------
-// API versions and the 2021-12-15 rename
-// ---------------------------------------------------------------------------------------------------------------
-
-/**
-Names that changed in 2021-12-15. The trunk collection name doubles as its resource type and as the group's
-to-many relationship; the group's to-one relationship name is used both by DIDs and by trunks.
-*/
-interface Naming {
-  readonly trunks: string;
-  readonly trunkGroups: string;
-  readonly trunk: string;
-  readonly trunkGroup: string;
-}
-
-const CURRENT_NAMING: Naming = {
-  trunks: "voice_in_trunks",
-  trunkGroups: "voice_in_trunk_groups",
-  trunk: "voice_in_trunk",
-  trunkGroup: "voice_in_trunk_group",
-};
-
-const LEGACY_NAMING: Naming = {
-  trunks: "trunks",
-  trunkGroups: "trunk_groups",
-  trunk: "trunk",
-  trunkGroup: "trunk_group",
-};
-
-interface ApiVersion {
-  /** Echoed as `meta.api_version`. */
-  readonly served: string;
-  readonly naming: Naming;
-}
-
-/** DIDWW ignores an invalid version header, so only a real calendar date selects a version. */
-function negotiateVersion(header: string | undefined): ApiVersion {
-  const requested = header?.trim();
-  if (requested === undefined || !isCalendarDate(requested)) {
-    return { served: LATEST_API_VERSION, naming: CURRENT_NAMING };
-  }
-  // ISO dates compare correctly as strings.
-  return { served: requested, naming: requested < RENAME_VERSION ? LEGACY_NAMING : CURRENT_NAMING };
-}
-
-function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00.000Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // State
@@ -426,8 +378,6 @@ function validationError(attribute: string, message: string, pointerField: strin
 // Resources and their relationships
 // ---------------------------------------------------------------------------------------------------------------
 
-type Kind = "dids" | "trunks" | "groups";
-
 interface RequestContext {
   readonly state: SandboxState;
   readonly version: ApiVersion;
@@ -446,11 +396,6 @@ interface RelationshipDef {
 
 /** Relationships the sandbox names (so links and includes look real) but never populates. */
 const unmodelled = (name: string, type: string): RelationshipDef => ({ name, type, toMany: false });
-
-function typeOf(kind: Kind, naming: Naming): string {
-  if (kind === "dids") return "dids";
-  return kind === "trunks" ? naming.trunks : naming.trunkGroups;
-}
 
 function recordExists(state: SandboxState, kind: Kind, id: string): boolean {
   if (kind === "dids") return state.dids.has(id);
@@ -1325,13 +1270,6 @@ function handlerFor<T>(handlers: Readonly<Record<string, T>>, method: string, pa
   return handler;
 }
 
-function kindOfCollection(segment: string, naming: Naming): Kind | undefined {
-  if (segment === "dids") return "dids";
-  if (segment === naming.trunks) return "trunks";
-  if (segment === naming.trunkGroups) return "groups";
-  return undefined;
-}
-
 function safeDecode(segment: string): string | undefined {
   try {
     return decodeURIComponent(segment);
@@ -1546,4 +1484,3 @@ function failInternally(response: ServerResponse, error: unknown): void {
   }
   send(response, 500, { errors: [{ title: "Internal server error", detail, code: "500", status: "500" }] });
 }
-
