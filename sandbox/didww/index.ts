@@ -16,14 +16,13 @@ other side on the client's behalf, so a client that works against it also works 
 Only Node built-ins are used, so the sandbox can ship inside the package.
 */
 
-
 export {
   createDidwwSandbox,
   type DidRouting,
   type DidwwSandbox,
   type DidwwSandboxOptions,
-  type DidwwSeed,
   type RecordedRequest,
   type TrunkGroupSummary,
   type TrunkSummary,
 } from "./server";
+export type { DidwwSeed } from "./state";

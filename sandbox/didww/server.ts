@@ -9,6 +9,7 @@ import {
   type Kind,
   type Naming,
 } from "./naming";
+import { SandboxState, type DidRecord, type DidwwSeed, type GroupRecord, type TrunkRecord } from "./state";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { createHash, randomUUID } from "node:crypto";
 import { URL } from "node:url";
@@ -16,14 +17,6 @@ import { URL } from "node:url";
 // ---------------------------------------------------------------------------------------------------------------
 // Public API
 // ---------------------------------------------------------------------------------------------------------------
-
-export interface DidwwSeed {
-  trunks?: { id: string; name: string }[];
-  /** A trunk listed in several groups ends up in the last one, as a trunk belongs to at most one group. */
-  trunkGroups?: { id: string; name: string; trunkIds?: string[] }[];
-  /** `number` is E.164; a leading `+` is dropped, because DIDWW stores and returns numbers without it. */
-  dids?: { id: string; number: string; trunkId?: string | null; trunkGroupId?: string | null }[];
-}
 
 export interface RecordedRequest {
   method: string;
@@ -96,9 +89,6 @@ export function createDidwwSandbox(options: DidwwSandboxOptions = {}): DidwwSand
 // Constants
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Fixed timestamps keep documents deterministic, so tests can compare whole bodies. */
-const SEEDED_CREATED_AT = "2026-01-05T09:30:00.000Z";
-const DID_EXPIRES_AT = "2026-12-05T09:30:00.000Z";
 /** Seeds carry no trunk configuration; every trunk forwards to this example number (from DIDWW's OpenAPI). */
 const PLACEHOLDER_PSTN_DESTINATION = "442037691880";
 const PLACEHOLDER_CONFIGURATION_TYPE = "pstn_configurations";
@@ -111,142 +101,6 @@ DIDWW's OpenAPI says 1000, its pagination page and Postman text say 100 (referen
 enforces 100: a client that pages within it works against either limit, the other way round it might not.
 */
 const MAX_PAGE_SIZE = 100;
-
-// ---------------------------------------------------------------------------------------------------------------
-// State
-// ---------------------------------------------------------------------------------------------------------------
-
-interface TrunkRecord {
-  readonly id: string;
-  readonly name: string;
-  readonly createdAt: string;
-}
-
-interface GroupRecord {
-  readonly id: string;
-  name: string;
-  capacityLimit: number | null;
-  externalReferenceId: string | null;
-  readonly createdAt: string;
-  /**
-  Membership, in the order it was assigned. DIDWW stores it as a foreign key on the trunk; keeping it on the
-  group preserves the order clients sent, and `assignTrunks` keeps every trunk in at most one group.
-  */
-  trunkIds: string[];
-}
-
-interface DidRecord {
-  readonly id: string;
-  readonly number: string;
-  trunkId: string | null;
-  trunkGroupId: string | null;
-  description: string | null;
-  capacityLimit: number | null;
-  terminated: boolean;
-  billingCyclesCount: number | null;
-  dedicatedChannelsCount: number;
-  readonly createdAt: string;
-  readonly expiresAt: string | null;
-}
-
-class SandboxState {
-  readonly trunks = new Map<string, TrunkRecord>();
-  readonly groups = new Map<string, GroupRecord>();
-  readonly dids = new Map<string, DidRecord>();
-
-  /** Seeds are written by hand in tests, so inconsistencies fail loudly instead of producing a confusing API. */
-  static fromSeed(seed: DidwwSeed): SandboxState {
-    const state = new SandboxState();
-    for (const trunk of seed.trunks ?? []) {
-      assertUnused(state.trunks, trunk.id, "trunk");
-      state.trunks.set(trunk.id, { id: trunk.id, name: trunk.name, createdAt: SEEDED_CREATED_AT });
-    }
-    for (const group of seed.trunkGroups ?? []) {
-      assertUnused(state.groups, group.id, "trunk group");
-      state.groups.set(group.id, {
-        id: group.id,
-        name: group.name,
-        capacityLimit: null,
-        externalReferenceId: null,
-        createdAt: SEEDED_CREATED_AT,
-        trunkIds: [],
-      });
-      state.assignTrunks(group.id, group.trunkIds ?? []);
-    }
-    for (const did of seed.dids ?? []) {
-      assertUnused(state.dids, did.id, "DID");
-      state.dids.set(did.id, {
-        id: did.id,
-        number: did.number.replace(/^\+/, ""),
-        trunkId: null,
-        trunkGroupId: null,
-        description: null,
-        capacityLimit: null,
-        terminated: false,
-        billingCyclesCount: null,
-        dedicatedChannelsCount: 0,
-        createdAt: SEEDED_CREATED_AT,
-        expiresAt: DID_EXPIRES_AT,
-      });
-      state.routeDid(did.id, { trunkId: did.trunkId ?? null, trunkGroupId: did.trunkGroupId ?? null });
-    }
-    return state;
-  }
-
-  groupOfTrunk(trunkId: string): GroupRecord | undefined {
-    for (const group of this.groups.values()) {
-      if (group.trunkIds.includes(trunkId)) return group;
-    }
-    return undefined;
-  }
-
-  /** Replaces a group's membership; listed trunks leave whatever group they were in. Duplicates count once. */
-  assignTrunks(groupId: string, trunkIds: readonly string[]): void {
-    const group = this.requireGroup(groupId);
-    for (const trunkId of trunkIds) this.requireTrunk(trunkId);
-    const members = [...new Set(trunkIds)];
-    for (const other of this.groups.values()) {
-      other.trunkIds = other.trunkIds.filter((id) => !members.includes(id));
-    }
-    group.trunkIds = members;
-  }
-
-  /** Applies a routing change made outside the API; keys left undefined keep their current value. */
-  routeDid(didId: string, routing: { trunkId?: string | null; trunkGroupId?: string | null }): void {
-    const did = this.requireDid(didId);
-    const trunkId = routing.trunkId === undefined ? did.trunkId : routing.trunkId;
-    const trunkGroupId = routing.trunkGroupId === undefined ? did.trunkGroupId : routing.trunkGroupId;
-    if (trunkId !== null) this.requireTrunk(trunkId);
-    if (trunkGroupId !== null) this.requireGroup(trunkGroupId);
-    if (trunkId !== null && trunkGroupId !== null) {
-      throw new Error(`DID ${didId} cannot be routed to trunk ${trunkId} and trunk group ${trunkGroupId} at once`);
-    }
-    did.trunkId = trunkId;
-    did.trunkGroupId = trunkGroupId;
-  }
-
-  requireDid(id: string): DidRecord {
-    return requireRecord(this.dids, id, "DID");
-  }
-
-  requireTrunk(id: string): TrunkRecord {
-    return requireRecord(this.trunks, id, "trunk");
-  }
-
-  requireGroup(id: string): GroupRecord {
-    return requireRecord(this.groups, id, "trunk group");
-  }
-}
-
-function assertUnused(records: Map<string, unknown>, id: string, what: string): void {
-  if (records.has(id)) throw new Error(`duplicate ${what} id ${id} in the DIDWW sandbox seed`);
-}
-
-function requireRecord<T>(records: Map<string, T>, id: string, what: string): T {
-  const record = records.get(id);
-  if (record === undefined) throw new Error(`unknown ${what} ${id} in the DIDWW sandbox`);
-  return record;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // JSON:API errors
@@ -1425,8 +1279,7 @@ class DidwwSandboxServer implements DidwwSandbox {
   }
 
   removeDid(id: string): void {
-    this.state.requireDid(id);
-    this.state.dids.delete(id);
+    this.state.removeDid(id);
   }
 
   trunkGroupMembers(groupId: string): string[] | undefined {
