@@ -1,4 +1,4 @@
-import { MAX_BODY_BYTES, readBody } from "../body";
+import { readBody } from "../body";
 import { LoopbackListener } from "../loopback";
 import {
   JSON_API_MEDIA_TYPE,
@@ -13,6 +13,35 @@ import { SandboxState, type DidRecord, type DidwwSeed, type GroupRecord, type Tr
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { createHash, randomUUID } from "node:crypto";
 import { URL } from "node:url";
+import {
+  ApiError,
+  filterNotAllowed,
+  invalidDataFormat,
+  invalidFieldValue,
+  invalidFiltersSyntax,
+  invalidInclude,
+  invalidLinksObject,
+  invalidPageObject,
+  invalidPageValue,
+  invalidResource,
+  invalidSortCriteria,
+  keyNotInUrl,
+  malformedJson,
+  methodNotAllowed,
+  notAcceptable,
+  pageParamNotAllowed,
+  paramMissing,
+  paramNotAllowed,
+  payloadTooLarge,
+  recordNotFound,
+  routeNotFound,
+  throwIfInvalid,
+  typeMismatch,
+  unauthorized,
+  unsupportedMediaType,
+  validationError,
+  type JsonApiError,
+} from "./errors";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public API
@@ -101,132 +130,6 @@ DIDWW's OpenAPI says 1000, its pagination page and Postman text say 100 (referen
 enforces 100: a client that pages within it works against either limit, the other way round it might not.
 */
 const MAX_PAGE_SIZE = 100;
-
-// ---------------------------------------------------------------------------------------------------------------
-// JSON:API errors
-// ---------------------------------------------------------------------------------------------------------------
-
-interface JsonApiError {
-  title: string;
-  detail: string;
-  code: string;
-  source?: { pointer: string };
-  status: string;
-}
-
-/** Thrown by request handling; the dispatcher turns it into an `{errors:[…]}` document. */
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly errors: JsonApiError[],
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(errors.map((error) => error.detail).join("; "));
-    this.name = "ApiError";
-  }
-}
-
-function apiError(status: number, code: string, title: string, detail: string): ApiError {
-  return new ApiError(status, [{ title, detail, code, status: String(status) }]);
-}
-
-const unauthorized = (): ApiError => apiError(401, "401", "Unauthorized", "missing or invalid api-key");
-
-const routeNotFound = (method: string, path: string): ApiError =>
-  apiError(404, "404", "Route not found", `No route matches [${method}] "${path}"`);
-
-const recordNotFound = (id: string): ApiError =>
-  apiError(404, "404", "Record not found", `The record identified by ${id} could not be found.`);
-
-function methodNotAllowed(method: string, path: string, allowed: readonly string[]): ApiError {
-  const error = apiError(405, "405", "Method not allowed", `${method} is not allowed on ${path}.`);
-  return new ApiError(error.status, error.errors, { allow: allowed.join(", ") });
-}
-
-const notAcceptable = (): ApiError =>
-  apiError(
-    406,
-    "406",
-    "Not acceptable",
-    `All requests must accept '${JSON_API_MEDIA_TYPE}' without media type parameters.`,
-  );
-
-const unsupportedMediaType = (contentType: string | undefined): ApiError =>
-  apiError(
-    415,
-    "415",
-    "Unsupported media type",
-    `All requests that create or update must use the '${JSON_API_MEDIA_TYPE}' Content-Type. ` +
-      `This request specified '${contentType ?? ""}'.`,
-  );
-
-const payloadTooLarge = (): ApiError =>
-  apiError(413, "413", "Payload too large", `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
-
-const malformedJson = (reason: string): ApiError =>
-  apiError(400, "400", "Bad request", `The request body is not valid JSON: ${reason}`);
-
-const paramMissing = (name: string): ApiError =>
-  apiError(400, "106", "Param missing", `The required parameter, ${name}, is missing.`);
-
-const paramNotAllowed = (name: string): ApiError =>
-  apiError(400, "105", "Param not allowed", `${name} is not allowed.`);
-
-const invalidDataFormat = (): ApiError => apiError(400, "122", "Invalid data format", "Data must be a hash.");
-
-const invalidResource = (type: string): ApiError =>
-  apiError(400, "101", "Invalid resource", `${type} is not a valid resource.`);
-
-const keyNotInUrl = (id: string): ApiError =>
-  apiError(400, "110", "Key is not included in URL", `The URL does not support the key ${id}`);
-
-const invalidFieldValue = (name: string, value: unknown): ApiError =>
-  apiError(400, "103", "Invalid field value", `${JSON.stringify(value)} is not a valid value for ${name}.`);
-
-const invalidLinksObject = (): ApiError =>
-  apiError(400, "115", "Invalid Links Object", "Data is not a valid Links Object.");
-
-const typeMismatch = (type: string): ApiError =>
-  apiError(400, "116", "Type Mismatch", `${type} is not a valid type for this operation.`);
-
-const invalidInclude = (name: string, type: string): ApiError =>
-  apiError(400, "112", "Invalid field", `${name} is not a valid includable relationship of ${type}`);
-
-const filterNotAllowed = (name: string): ApiError =>
-  apiError(400, "102", "Filter not allowed", `${name} is not allowed.`);
-
-/** `filter=x` instead of `filter[name]=x`. */
-const invalidFiltersSyntax = (value: string): ApiError =>
-  apiError(400, "120", "Invalid filters syntax", `${value} is not a valid syntax for filtering.`);
-
-const invalidSortCriteria = (field: string, type: string): ApiError =>
-  apiError(400, "114", "Invalid sort criteria", `${field} is not a valid sort criteria for ${type}`);
-
-/**
-jsonapi-resources answers an unknown `page[…]` key with code 105 and this title (its PageParametersNotAllowed);
-117 "Invalid Page Object" belongs to a malformed `page` as a whole, not to an extra key.
-*/
-const pageParamNotAllowed = (name: string): ApiError =>
-  apiError(400, "105", "Page parameter not allowed", `${name} is not an allowed page parameter.`);
-
-const invalidPageObject = (): ApiError => apiError(400, "117", "Invalid Page Object", "Invalid Page Object.");
-
-const invalidPageValue = (
-  name: "number" | "size",
-  value: string,
-  detail = `${value} is not a valid value for ${name} page parameter.`,
-): ApiError => apiError(400, "118", "Invalid page value", detail);
-
-/** DIDWW reports bad references with attribute-style pointers, even for relationships (`…/voice_in_trunk_id`). */
-function validationError(attribute: string, message: string, pointerField: string = attribute): JsonApiError {
-  return {
-    title: message,
-    detail: `${attribute} - ${message}`,
-    code: "100",
-    source: { pointer: `/data/attributes/${pointerField}` },
-    status: "422",
-  };
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Resources and their relationships
@@ -563,10 +466,6 @@ function readToOne(relationship: unknown, expectedType: string): string | null {
 function readToMany(relationship: unknown, expectedType: string): string[] {
   if (!isObject(relationship) || !Array.isArray(relationship["data"])) throw invalidLinksObject();
   return relationship["data"].map((item: unknown) => readIdentifier(item, expectedType));
-}
-
-function throwIfInvalid(errors: JsonApiError[]): void {
-  if (errors.length > 0) throw new ApiError(422, errors);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
