@@ -5,11 +5,10 @@ import {
   kindOfCollection,
   negotiateVersion,
   typeOf,
-  type ApiVersion,
   type Kind,
   type Naming,
 } from "./naming";
-import { SandboxState, type DidRecord, type DidwwSeed, type GroupRecord, type TrunkRecord } from "./state";
+import { SandboxState, type DidRecord, type DidwwSeed, type GroupRecord } from "./state";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { createHash, randomUUID } from "node:crypto";
 import { URL } from "node:url";
@@ -19,7 +18,6 @@ import {
   invalidDataFormat,
   invalidFieldValue,
   invalidFiltersSyntax,
-  invalidInclude,
   invalidLinksObject,
   invalidPageObject,
   invalidPageValue,
@@ -42,6 +40,15 @@ import {
   validationError,
   type JsonApiError,
 } from "./errors";
+import {
+  includedResources,
+  parseInclude,
+  renderResource,
+  resourceDocument,
+  validateInclude,
+  type RequestContext,
+} from "./documents";
+import { asList, attributesOf, PLACEHOLDER_CONFIGURATION_TYPE } from "./resources";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public API
@@ -118,9 +125,6 @@ export function createDidwwSandbox(options: DidwwSandboxOptions = {}): DidwwSand
 // Constants
 // ---------------------------------------------------------------------------------------------------------------
 
-/** Seeds carry no trunk configuration; every trunk forwards to this example number (from DIDWW's OpenAPI). */
-const PLACEHOLDER_PSTN_DESTINATION = "442037691880";
-const PLACEHOLDER_CONFIGURATION_TYPE = "pstn_configurations";
 /** DIDWW refuses larger per-DID capacity limits (recorded 422 in the Ruby SDK fixtures). */
 const MAX_CAPACITY_LIMIT = 32767;
 /** Lists answer this many records when the client sends no `page[size]` (reference §8). */
@@ -135,258 +139,9 @@ const MAX_PAGE_SIZE = 100;
 // Resources and their relationships
 // ---------------------------------------------------------------------------------------------------------------
 
-interface RequestContext {
-  readonly state: SandboxState;
-  readonly version: ApiVersion;
-  readonly baseUrl: string;
-}
-
-/** A relationship as DIDWW names it; which records it points to is resolved by `relatedIds`. */
-interface RelationshipDef {
-  readonly name: string;
-  /** JSON:API type of the related resources. */
-  readonly type: string;
-  readonly toMany: boolean;
-  /** The related kind when the sandbox models it; relationships it only names are always empty. */
-  readonly target?: Kind;
-}
-
-/** Relationships the sandbox names (so links and includes look real) but never populates. */
-const unmodelled = (name: string, type: string): RelationshipDef => ({ name, type, toMany: false });
-
 function recordExists(state: SandboxState, kind: Kind, id: string): boolean {
   if (kind === "dids") return state.dids.has(id);
   return kind === "trunks" ? state.trunks.has(id) : state.groups.has(id);
-}
-
-/** Relationships in the order DIDWW's OpenAPI lists them. */
-function relationshipDefs(kind: Kind, naming: Naming): RelationshipDef[] {
-  const trunk: RelationshipDef = { name: naming.trunk, type: naming.trunks, toMany: false, target: "trunks" };
-  const trunkGroup: RelationshipDef = {
-    name: naming.trunkGroup,
-    type: naming.trunkGroups,
-    toMany: false,
-    target: "groups",
-  };
-  switch (kind) {
-    case "dids":
-      return [
-        unmodelled("did_group", "did_groups"),
-        unmodelled("order", "orders"),
-        unmodelled("capacity_pool", "capacity_pools"),
-        unmodelled("shared_capacity_group", "shared_capacity_groups"),
-        unmodelled("address_verification", "address_verifications"),
-        trunk,
-        trunkGroup,
-        unmodelled("emergency_calling_service", "emergency_calling_services"),
-        unmodelled("emergency_verification", "emergency_verifications"),
-        unmodelled("identity", "identities"),
-      ];
-    case "trunks":
-      return [trunkGroup, unmodelled("pop", "pops")];
-    case "groups":
-      return [{ name: naming.trunks, type: naming.trunks, toMany: true, target: "trunks" }];
-  }
-}
-
-const asList = (id: string | null | undefined): string[] => (id == null ? [] : [id]);
-
-/** Ids a relationship currently points to (at most one for a to-one relationship). */
-function relatedIds(kind: Kind, id: string, relationship: RelationshipDef, state: SandboxState): string[] {
-  if (relationship.target === undefined) return [];
-  if (kind === "dids") {
-    const did = state.requireDid(id);
-    return asList(relationship.target === "trunks" ? did.trunkId : did.trunkGroupId);
-  }
-  if (kind === "trunks") return asList(state.groupOfTrunk(id)?.id);
-  return [...state.requireGroup(id).trunkIds];
-}
-
-function attributesOf(kind: Kind, id: string, state: SandboxState): Record<string, unknown> {
-  switch (kind) {
-    case "dids":
-      return didAttributes(state.requireDid(id));
-    case "trunks":
-      return trunkAttributes(state.requireTrunk(id));
-    case "groups":
-      return groupAttributes(state.requireGroup(id));
-  }
-}
-
-function didAttributes(did: DidRecord): Record<string, unknown> {
-  return {
-    number: did.number,
-    description: did.description,
-    // DIDWW blocks a DID once it is terminated; nothing else blocks a sandbox DID.
-    blocked: did.terminated,
-    awaiting_registration: false,
-    terminated: did.terminated,
-    emergency_enabled: false,
-    capacity_limit: did.capacityLimit,
-    channels_included_count: 0,
-    dedicated_channels_count: did.dedicatedChannelsCount,
-    billing_cycles_count: did.billingCyclesCount,
-    created_at: did.createdAt,
-    expires_at: did.expiresAt,
-  };
-}
-
-/** DIDWW's defaults for a trunk created with only a name and a configuration. */
-function trunkAttributes(trunk: TrunkRecord): Record<string, unknown> {
-  return {
-    name: trunk.name,
-    description: null,
-    external_reference_id: null,
-    priority: 1,
-    weight: 65535,
-    capacity_limit: null,
-    cli_format: "e164",
-    cli_prefix: null,
-    ringing_timeout: null,
-    created_at: trunk.createdAt,
-    configuration: { type: PLACEHOLDER_CONFIGURATION_TYPE, attributes: { dst: PLACEHOLDER_PSTN_DESTINATION } },
-  };
-}
-
-function groupAttributes(group: GroupRecord): Record<string, unknown> {
-  return {
-    name: group.name,
-    capacity_limit: group.capacityLimit,
-    external_reference_id: group.externalReferenceId,
-    created_at: group.createdAt,
-  };
-}
-
-interface ResourceIdentifier {
-  type: string;
-  id: string;
-}
-
-interface RelationshipObject {
-  links: { self: string; related: string };
-  data?: ResourceIdentifier | ResourceIdentifier[] | null;
-}
-
-interface ResourceObject {
-  id: string;
-  type: string;
-  attributes: Record<string, unknown>;
-  relationships: Record<string, RelationshipObject>;
-  meta?: Record<string, unknown>;
-}
-
-/** `withLinkage` names the relationships whose `data` is rendered: DIDWW only returns linkage for included ones. */
-function renderResource(kind: Kind, id: string, withLinkage: ReadonlySet<string>, ctx: RequestContext): ResourceObject {
-  const type = typeOf(kind, ctx.version.naming);
-  const resourceUrl = `${ctx.baseUrl}/${type}/${encodeURIComponent(id)}`;
-  const relationships: Record<string, RelationshipObject> = {};
-  for (const relationship of relationshipDefs(kind, ctx.version.naming)) {
-    const rendered: RelationshipObject = {
-      links: {
-        self: `${resourceUrl}/relationships/${relationship.name}`,
-        related: `${resourceUrl}/${relationship.name}`,
-      },
-    };
-    if (withLinkage.has(relationship.name)) {
-      rendered.data = linkage(relationship, relatedIds(kind, id, relationship, ctx.state));
-    }
-    relationships[relationship.name] = rendered;
-  }
-  const resource: ResourceObject = { id, type, attributes: attributesOf(kind, id, ctx.state), relationships };
-  if (kind === "groups") resource.meta = { trunks_count: ctx.state.requireGroup(id).trunkIds.length };
-  return resource;
-}
-
-function linkage(relationship: RelationshipDef, ids: string[]): ResourceIdentifier | ResourceIdentifier[] | null {
-  const identifiers = ids.map((id) => ({ type: relationship.type, id }));
-  return relationship.toMany ? identifiers : (identifiers[0] ?? null);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// include= handling
-// ---------------------------------------------------------------------------------------------------------------
-
-/** `include=a.b,c` as a tree: a → {b}, c → {}. */
-type IncludeTree = Map<string, IncludeTree>;
-
-function parseInclude(param: string | undefined): IncludeTree {
-  const tree: IncludeTree = new Map();
-  for (const path of (param ?? "").split(",")) {
-    let node = tree;
-    for (const segment of path.trim().split(".").filter((name) => name !== "")) {
-      const child = node.get(segment) ?? new Map<string, IncludeTree>();
-      node.set(segment, child);
-      node = child;
-    }
-  }
-  return tree;
-}
-
-/**
-Rejects names that are not relationships of the resource, level by level. Only relationships between DIDs,
-trunks and groups can be followed further, because the sandbox knows nothing about the other resources.
-*/
-function validateInclude(tree: IncludeTree, kind: Kind, naming: Naming): void {
-  const relationships = relationshipDefs(kind, naming);
-  for (const [name, children] of tree) {
-    const relationship = relationships.find((candidate) => candidate.name === name);
-    if (relationship === undefined) throw invalidInclude(name, typeOf(kind, naming));
-    const [firstChild] = children.keys();
-    if (firstChild === undefined) continue;
-    if (relationship.target === undefined) throw invalidInclude(firstChild, relationship.type);
-    validateInclude(children, relationship.target, naming);
-  }
-}
-
-interface IncludedEntry {
-  readonly kind: Kind;
-  readonly id: string;
-  /** Relationships of this included resource that a nested include path goes through, so they carry linkage. */
-  readonly withLinkage: Set<string>;
-}
-
-function collectIncluded(
-  kind: Kind,
-  id: string,
-  tree: IncludeTree,
-  ctx: RequestContext,
-  out: Map<string, IncludedEntry>,
-): void {
-  for (const relationship of relationshipDefs(kind, ctx.version.naming)) {
-    const children = tree.get(relationship.name);
-    const target = relationship.target;
-    if (children === undefined || target === undefined) continue;
-    for (const relatedId of relatedIds(kind, id, relationship, ctx.state)) {
-      const key = `${target}/${relatedId}`;
-      const entry = out.get(key) ?? { kind: target, id: relatedId, withLinkage: new Set<string>() };
-      out.set(key, entry);
-      for (const name of children.keys()) entry.withLinkage.add(name);
-      collectIncluded(target, relatedId, children, ctx, out);
-    }
-  }
-}
-
-/** The related resources of all primary resources, each once, for the top-level `included` array. */
-function includedResources(
-  kind: Kind,
-  ids: readonly string[],
-  tree: IncludeTree,
-  ctx: RequestContext,
-): ResourceObject[] {
-  const entries = new Map<string, IncludedEntry>();
-  for (const id of ids) collectIncluded(kind, id, tree, ctx, entries);
-  // JSON:API forbids repeating a primary resource in `included` (e.g. include=voice_in_trunks.voice_in_trunk_group).
-  for (const id of ids) entries.delete(`${kind}/${id}`);
-  return [...entries.values()].map((entry) => renderResource(entry.kind, entry.id, entry.withLinkage, ctx));
-}
-
-function resourceDocument(kind: Kind, id: string, includeParam: string | undefined, ctx: RequestContext): object {
-  const tree = parseInclude(includeParam);
-  validateInclude(tree, kind, ctx.version.naming);
-  const data = renderResource(kind, id, new Set(tree.keys()), ctx);
-  const meta = { api_version: ctx.version.served };
-  if (tree.size === 0) return { data, meta };
-  return { data, included: includedResources(kind, [id], tree, ctx), meta };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
