@@ -1,17 +1,14 @@
 import { readBody } from "../body";
 import { LoopbackListener } from "../loopback";
+import { patchDid } from "./dids";
 import {
-  JSON_API_MEDIA_TYPE,
-  kindOfCollection,
-  negotiateVersion,
-  typeOf,
-  type Kind,
-  type Naming,
-} from "./naming";
-import { SandboxState, type DidRecord, type DidwwSeed, type GroupRecord } from "./state";
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import { createHash, randomUUID } from "node:crypto";
-import { URL } from "node:url";
+  includedResources,
+  parseInclude,
+  renderResource,
+  resourceDocument,
+  validateInclude,
+  type RequestContext,
+} from "./documents";
 import {
   ApiError,
   filterNotAllowed,
@@ -23,26 +20,19 @@ import {
   methodNotAllowed,
   notAcceptable,
   pageParamNotAllowed,
-  paramNotAllowed,
   payloadTooLarge,
   recordNotFound,
   routeNotFound,
-  throwIfInvalid,
   unauthorized,
   unsupportedMediaType,
-  validationError,
-  type JsonApiError,
 } from "./errors";
-import {
-  includedResources,
-  parseInclude,
-  renderResource,
-  resourceDocument,
-  validateInclude,
-  type RequestContext,
-} from "./documents";
+import { patchGroup } from "./groups";
+import { JSON_API_MEDIA_TYPE, kindOfCollection, negotiateVersion, typeOf, type Kind, type Naming } from "./naming";
 import { asList, attributesOf, PLACEHOLDER_CONFIGURATION_TYPE } from "./resources";
-import { readAttributes, readToMany, readToOne, readUpdateRequest, type FieldType, type JsonObject } from "./bodies";
+import { SandboxState, type DidRecord, type DidwwSeed } from "./state";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { createHash, randomUUID } from "node:crypto";
+import { URL } from "node:url";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public API
@@ -119,8 +109,6 @@ export function createDidwwSandbox(options: DidwwSandboxOptions = {}): DidwwSand
 // Constants
 // ---------------------------------------------------------------------------------------------------------------
 
-/** DIDWW refuses larger per-DID capacity limits (recorded 422 in the Ruby SDK fixtures). */
-const MAX_CAPACITY_LIMIT = 32767;
 /** Lists answer this many records when the client sends no `page[size]` (reference §8). */
 const DEFAULT_PAGE_SIZE = 50;
 /**
@@ -136,173 +124,6 @@ const MAX_PAGE_SIZE = 100;
 function recordExists(state: SandboxState, kind: Kind, id: string): boolean {
   if (kind === "dids") return state.dids.has(id);
   return kind === "trunks" ? state.trunks.has(id) : state.groups.has(id);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// PATCH /v3/dids/{id}
-// ---------------------------------------------------------------------------------------------------------------
-
-const DID_WRITABLE_ATTRIBUTES: Readonly<Record<string, FieldType>> = {
-  description: "nullableString",
-  capacity_limit: "nullableInteger",
-  terminated: "boolean",
-  billing_cycles_count: "nullableInteger",
-  dedicated_channels_count: "integer",
-};
-
-/** Writable in DIDWW, but the sandbox has no such records: clearing is accepted, any id is invalid. */
-const DID_UNMODELLED_WRITABLE_RELATIONSHIPS: Readonly<Record<string, string>> = {
-  capacity_pool: "capacity_pools",
-  shared_capacity_group: "shared_capacity_groups",
-  address_verification: "address_verifications",
-  emergency_calling_service: "emergency_calling_services",
-};
-
-interface DidRoutingChange {
-  trunkId: string | null;
-  trunkGroupId: string | null;
-}
-
-function patchDid(id: string, body: unknown, includeParam: string | undefined, ctx: RequestContext): object {
-  const did = ctx.state.dids.get(id);
-  if (did === undefined) throw recordNotFound(id);
-  const request = readUpdateRequest(body, "dids", id);
-  const attributes = readAttributes(request.attributes, DID_WRITABLE_ATTRIBUTES);
-  const errors: JsonApiError[] = [];
-  const routing = readDidRouting(did, request.relationships, ctx, errors);
-  errors.push(...didAttributeErrors(attributes));
-  throwIfInvalid(errors);
-  checkRoutingExclusive(routing, ctx.version.naming);
-  // Validation is complete: apply everything at once, so a rejected PATCH changes nothing.
-  did.trunkId = routing.trunkId;
-  did.trunkGroupId = routing.trunkGroupId;
-  applyDidAttributes(did, attributes);
-  return resourceDocument("dids", id, includeParam, ctx);
-}
-
-/** The routing the DID would have after the PATCH; relationships not sent keep their current value. */
-function readDidRouting(
-  did: DidRecord,
-  relationships: JsonObject,
-  ctx: RequestContext,
-  errors: JsonApiError[],
-): DidRoutingChange {
-  const { state } = ctx;
-  const naming = ctx.version.naming;
-  const routing: DidRoutingChange = { trunkId: did.trunkId, trunkGroupId: did.trunkGroupId };
-  for (const [name, relationship] of Object.entries(relationships)) {
-    if (name === naming.trunk) {
-      const trunkId = readToOne(relationship, naming.trunks);
-      if (trunkId !== null && !state.trunks.has(trunkId)) errors.push(invalidReference(name));
-      routing.trunkId = trunkId;
-    } else if (name === naming.trunkGroup) {
-      const groupId = readToOne(relationship, naming.trunkGroups);
-      if (groupId !== null && !state.groups.has(groupId)) errors.push(invalidReference(name));
-      routing.trunkGroupId = groupId;
-    } else {
-      const type = DID_UNMODELLED_WRITABLE_RELATIONSHIPS[name];
-      if (type === undefined) throw paramNotAllowed(name);
-      if (readToOne(relationship, type) !== null) errors.push(invalidReference(name));
-    }
-  }
-  return routing;
-}
-
-const invalidReference = (relationship: string): JsonApiError =>
-  validationError(relationship, "is invalid", `${relationship}_id`);
-
-/**
-DIDWW documents "a trunk or a trunk group, never both" but not what happens when a PATCH sets one while the other
-is set. The sandbox refuses rather than auto-clearing, so clients must null the other side explicitly.
-*/
-function checkRoutingExclusive(routing: DidRoutingChange, naming: Naming): void {
-  if (routing.trunkId === null || routing.trunkGroupId === null) return;
-  const message = `cannot be set together with ${naming.trunkGroup}`;
-  throwIfInvalid([validationError(naming.trunk, message, `${naming.trunk}_id`)]);
-}
-
-function didAttributeErrors(attributes: JsonObject): JsonApiError[] {
-  const limit = attributes["capacity_limit"];
-  if (typeof limit === "number" && limit > MAX_CAPACITY_LIMIT) {
-    return [validationError("capacity_limit", `must be less than or equal to ${MAX_CAPACITY_LIMIT}`)];
-  }
-  return [];
-}
-
-/** Types were checked by `readAttributes`; the casts only restate them. */
-function applyDidAttributes(did: DidRecord, attributes: JsonObject): void {
-  if ("description" in attributes) did.description = attributes["description"] as string | null;
-  if ("capacity_limit" in attributes) did.capacityLimit = attributes["capacity_limit"] as number | null;
-  if ("terminated" in attributes) did.terminated = attributes["terminated"] as boolean;
-  if ("billing_cycles_count" in attributes) {
-    did.billingCyclesCount = attributes["billing_cycles_count"] as number | null;
-  }
-  if ("dedicated_channels_count" in attributes) {
-    did.dedicatedChannelsCount = attributes["dedicated_channels_count"] as number;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// PATCH /v3/voice_in_trunk_groups/{id}
-// ---------------------------------------------------------------------------------------------------------------
-
-const GROUP_WRITABLE_ATTRIBUTES: Readonly<Record<string, FieldType>> = {
-  name: "string",
-  capacity_limit: "nullableInteger",
-  external_reference_id: "nullableString",
-};
-
-const MAX_EXTERNAL_REFERENCE_ID_LENGTH = 100;
-
-function patchGroup(id: string, body: unknown, includeParam: string | undefined, ctx: RequestContext): object {
-  const group = ctx.state.groups.get(id);
-  if (group === undefined) throw recordNotFound(id);
-  const naming = ctx.version.naming;
-  const request = readUpdateRequest(body, naming.trunkGroups, id);
-  const attributes = readAttributes(request.attributes, GROUP_WRITABLE_ATTRIBUTES);
-  const members = readGroupMembers(request.relationships, naming);
-  const errors = groupAttributeErrors(group, attributes, ctx.state);
-  if (members !== undefined && members.some((trunkId) => !ctx.state.trunks.has(trunkId))) {
-    errors.push(validationError("trunk_ids", "are invalid"));
-  }
-  throwIfInvalid(errors);
-  if (members !== undefined) ctx.state.assignTrunks(id, members);
-  applyGroupAttributes(group, attributes);
-  return resourceDocument("groups", id, includeParam, ctx);
-}
-
-/** The new membership, or undefined when the PATCH does not touch it. */
-function readGroupMembers(relationships: JsonObject, naming: Naming): string[] | undefined {
-  let members: string[] | undefined;
-  for (const [name, relationship] of Object.entries(relationships)) {
-    if (name !== naming.trunks) throw paramNotAllowed(name);
-    members = readToMany(relationship, naming.trunks);
-  }
-  return members;
-}
-
-function groupAttributeErrors(group: GroupRecord, attributes: JsonObject, state: SandboxState): JsonApiError[] {
-  const errors: JsonApiError[] = [];
-  const name = attributes["name"];
-  if (typeof name === "string") {
-    if (name.trim() === "") errors.push(validationError("name", "can't be blank"));
-    const taken = [...state.groups.values()].some((other) => other.id !== group.id && other.name === name);
-    if (taken) errors.push(validationError("name", "has already been taken"));
-  }
-  const reference = attributes["external_reference_id"];
-  if (typeof reference === "string" && reference.length > MAX_EXTERNAL_REFERENCE_ID_LENGTH) {
-    const message = `is too long (maximum is ${MAX_EXTERNAL_REFERENCE_ID_LENGTH} characters)`;
-    errors.push(validationError("external_reference_id", message));
-  }
-  return errors;
-}
-
-function applyGroupAttributes(group: GroupRecord, attributes: JsonObject): void {
-  if ("name" in attributes) group.name = attributes["name"] as string;
-  if ("capacity_limit" in attributes) group.capacityLimit = attributes["capacity_limit"] as number | null;
-  if ("external_reference_id" in attributes) {
-    group.externalReferenceId = attributes["external_reference_id"] as string | null;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
