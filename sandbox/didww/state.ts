@@ -10,6 +10,8 @@ changes nothing; hand changes (seeds, tests simulating drift) go through the met
 break an invariant.
 */
 
+import type { Kind } from "./naming";
+
 /** Fixed timestamps keep documents deterministic, so tests can compare whole bodies. */
 const SEEDED_CREATED_AT = "2026-01-05T09:30:00.000Z";
 const DID_EXPIRES_AT = "2026-12-05T09:30:00.000Z";
@@ -97,6 +99,12 @@ export class SandboxState {
       state.routeDid(did.id, { trunkId: did.trunkId ?? null, trunkGroupId: did.trunkGroupId ?? null });
     }
     return state;
+  }
+
+  /** The records of one kind by id, for what treats DIDs, trunks and groups alike (reads by id, lists). */
+  recordsOf(kind: Kind): ReadonlyMap<string, DidRecord | TrunkRecord | GroupRecord> {
+    if (kind === "dids") return this.dids;
+    return kind === "trunks" ? this.trunks : this.groups;
   }
 
   groupOfTrunk(trunkId: string): GroupRecord | undefined {
