@@ -1,3 +1,4 @@
+import { receive, type ReceivedRequest, type RecordedRequest } from "./http";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 
 export type Handler = (request: IncomingMessage, response: ServerResponse, baseUrl: string) => Promise<void>;
@@ -59,5 +60,51 @@ export class LoopbackListener {
       // Clients keep connections alive; without this close() would wait for their idle timeout.
       server.closeIdleConnections();
     });
+  }
+}
+
+/**
+A sandbox API served on its own loopback port (`createDidwwSandbox`, `createCarrierxSandbox`): the listener, and the
+request log that `receive` fills. The API answers in `handle`, which the combined sandbox also calls directly, and
+says in `fail` how it answers a request whose handler threw.
+*/
+export abstract class LoopbackApi {
+  /** Every request received, in order, recorded before any check. */
+  readonly requests: RecordedRequest[] = [];
+  private readonly listener: LoopbackListener;
+
+  /** @param name the API, for messages ("DIDWW") @param basePath its path prefix ("/v3") */
+  constructor(name: string, basePath: string) {
+    this.listener = new LoopbackListener(
+      name,
+      basePath,
+      (request, response, baseUrl) => this.handle(request, response, baseUrl),
+      (response, error) => this.fail(response, error),
+    );
+  }
+
+  /** Base URL including the base path (valid after listen). */
+  get url(): string {
+    return this.listener.url;
+  }
+
+  listen(port = 0): Promise<string> {
+    return this.listener.listen(port);
+  }
+
+  close(): Promise<void> {
+    return this.listener.close();
+  }
+
+  /** Answers one request as if it arrived at `baseUrl`; lets one server carry several sandbox APIs. */
+  abstract handle(request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void>;
+
+  protected abstract fail(response: ServerResponse, error: unknown): void;
+
+  /** Reads the request and adds it to the log before any check, so tests can also assert on requests refused. */
+  protected async receive(request: IncomingMessage): Promise<ReceivedRequest> {
+    const received = await receive(request);
+    this.requests.push(received.record);
+    return received;
   }
 }

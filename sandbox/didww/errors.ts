@@ -132,3 +132,6 @@ export function validationError(attribute: string, message: string, pointerField
 export function throwIfInvalid(errors: JsonApiError[]): void {
   if (errors.length > 0) throw new ApiError(422, errors);
 }
+
+/** A bug in the sandbox, answered in DIDWW's error shape (DIDWW documents no 5xx body). */
+export const internalError = (detail: string): ApiError => apiError(500, "500", "Internal server error", detail);

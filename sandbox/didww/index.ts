@@ -21,8 +21,8 @@ export {
   type DidRouting,
   type DidwwSandbox,
   type DidwwSandboxOptions,
-  type RecordedRequest,
   type TrunkGroupSummary,
   type TrunkSummary,
 } from "./server";
 export type { DidwwSeed } from "./state";
+export type { RecordedRequest } from "../http";
