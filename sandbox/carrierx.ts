@@ -20,11 +20,9 @@ Decided here where CarrierX is silent: a `trunk_group_sid` of a group the partne
 Only Node built-ins are used, so the sandbox can ship inside the package.
 */
 
-import { readBody } from "./body";
-import { LoopbackListener } from "./loopback";
+import { answerFailure, headerValue, isJsonObject, sendJson, type RecordedRequest } from "./http";
+import { LoopbackApi } from "./loopback";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import { URL } from "node:url";
-import type { RecordedRequest } from "./didww";
 
 export type { RecordedRequest };
 
@@ -155,6 +153,9 @@ class ApiError extends Error {
   }
 }
 
+/** CarrierX's error body (the shape the reference calls plausible). */
+export const errorBody = (message: string, errors: readonly FieldError[] = []): object => ({ message, errors });
+
 const validation = (errors: FieldError[]): ApiError => new ApiError(422, "object validation error", errors);
 
 /** A bad query argument: `field` names the argument, so clients that print `errors[]` show what to fix. */
@@ -187,7 +188,7 @@ Checks every field of an update body, so a refused update changes nothing. Read-
 (a PUT must carry the whole object); changing one, or sending a field a DID does not have, is refused.
 */
 function changesOf(state: State, did: CarrierxDid, body: unknown): Record<string, unknown> {
-  if (!isObject(body)) throw new ApiError(400, "No JSON object could be decoded");
+  if (!isJsonObject(body)) throw new ApiError(400, "No JSON object could be decoded");
   const errors: FieldError[] = [];
   const refuse = (field: string, message: string, reference_sid: string | null = null) =>
     errors.push({ field, message, reference_sid });
@@ -212,7 +213,7 @@ const patchDid: Handler = ({ state, sid, body }) => {
   const did = requireDid(state, sid);
   for (const [field, value] of Object.entries(changesOf(state, did, body))) {
     const current = did[field];
-    const merge = field === "attributes" && isObject(current) && isObject(value);
+    const merge = field === "attributes" && isJsonObject(current) && isJsonObject(value);
     did[field] = merge ? { ...current, ...value } : value;
   }
   return did;
@@ -359,10 +360,6 @@ function nextPageUrl(input: HandlerInput, limit: number, offset: number): string
   return `${input.collectionUrl}?${query.toString()}`;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function resolveRoute(method: string, path: string): { sid: string; handler: Handler } {
   // A collection pattern has no capture group, so `sid` is "" for it.
   for (const { pattern, handlers } of ROUTES) {
@@ -382,10 +379,7 @@ function resolveRoute(method: string, path: string): { sid: string; handler: Han
 
 // --- HTTP plumbing -------------------------------------------------------------------------------------------------
 
-function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value.join(", ") : value;
-}
+const JSON_MEDIA_TYPE = "application/json";
 
 /**
 The request's bearer token when the sandbox accepts it, and what it may do: "read" for a read-only token, "write" for
@@ -415,57 +409,16 @@ function authorize(
 /** Media-type parameters (`; charset=utf-8`) are accepted; any other type is not. */
 function checkContentType(headers: IncomingHttpHeaders): void {
   const type = headerValue(headers, "content-type")?.split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/json") throw new ApiError(415, "Unsupported media type");
+  if (type !== JSON_MEDIA_TYPE) throw new ApiError(415, "Unsupported media type");
 }
 
-/** The parsed JSON value, or NO_JSON for an empty, oversized or malformed body. */
-const NO_JSON = Symbol("no JSON");
-function parseJson(text: string | undefined): unknown {
-  try {
-    return text === undefined || text.trim() === "" ? NO_JSON : (JSON.parse(text) as unknown);
-  } catch {
-    return NO_JSON;
-  }
-}
-
-function send(response: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": String(Buffer.byteLength(text)),
-    ...headers,
-  });
-  response.end(text);
-}
-
-class CarrierxSandboxServer implements CarrierxSandbox {
-  readonly requests: RecordedRequest[] = [];
-  private readonly listener = new LoopbackListener(
-    "CarrierX",
-    "/core/v2",
-    (request, response, baseUrl) => this.handle(request, response, baseUrl),
-    (response, error) => {
-      if (response.headersSent) response.destroy();
-      else send(response, 500, { message: error instanceof Error ? error.message : String(error), errors: [] });
-    },
-  );
-
+class CarrierxSandboxServer extends LoopbackApi implements CarrierxSandbox {
   constructor(
     private readonly token: string | undefined,
     private readonly state: State,
     private readonly readOnlyTokens: readonly string[] = [],
-  ) {}
-
-  get url(): string {
-    return this.listener.url;
-  }
-
-  listen(port = 0): Promise<string> {
-    return this.listener.listen(port);
-  }
-
-  close(): Promise<void> {
-    return this.listener.close();
+  ) {
+    super("CarrierX", "/core/v2");
   }
 
   did(sid: string): CarrierxDid | undefined {
@@ -495,20 +448,7 @@ class CarrierxSandboxServer implements CarrierxSandbox {
   }
 
   async handle(request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void> {
-    const method = request.method ?? "GET";
-    const url = new URL(request.url ?? "/", "http://127.0.0.1");
-    const parsed = parseJson(await readBody(request));
-    const body = parsed === NO_JSON ? undefined : parsed;
-    const headers: Record<string, string | undefined> = {};
-    for (const name of Object.keys(request.headers)) headers[name] = headerValue(request.headers, name);
-    // Recorded before any check, so tests can also assert on requests the sandbox rejects.
-    this.requests.push({
-      method,
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers,
-      body,
-    });
+    const { method, url, body, record } = await this.receive(request);
     try {
       const access = authorize(request.headers, this.token, this.readOnlyTokens);
       const route = resolveRoute(method, url.pathname);
@@ -516,15 +456,19 @@ class CarrierxSandboxServer implements CarrierxSandbox {
       if (access === "read" && (method === "PATCH" || method === "PUT")) throw new ApiError(403, "Forbidden");
       if (method === "PATCH" || method === "PUT") {
         checkContentType(request.headers);
-        if (parsed === NO_JSON) throw new ApiError(400, "No JSON object could be decoded");
+        if (body.kind !== "json") throw new ApiError(400, "No JSON object could be decoded");
       }
       // The path below /core/v2, appended to the base URL the request arrived on.
       const collectionUrl = `${baseUrl}${url.pathname.slice("/core/v2".length)}`;
-      const input = { state: this.state, sid: route.sid, body, query: url.searchParams, collectionUrl };
-      send(response, 200, route.handler(input));
+      const input = { state: this.state, sid: route.sid, body: record.body, query: url.searchParams, collectionUrl };
+      sendJson(response, 200, JSON_MEDIA_TYPE, route.handler(input));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      send(response, error.status, { message: error.message, errors: error.errors }, error.headers);
+      sendJson(response, error.status, JSON_MEDIA_TYPE, errorBody(error.message, error.errors), error.headers);
     }
+  }
+
+  protected fail(response: ServerResponse, error: unknown): void {
+    answerFailure(response, error, (detail) => sendJson(response, 500, JSON_MEDIA_TYPE, errorBody(detail)));
   }
 }
