@@ -14,9 +14,7 @@ Only Node built-ins are used, so the layer ships inside the package.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomInt } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { URL } from "node:url";
-import { readBody } from "./body";
-import type { RecordedRequest } from "./didww";
+import { receive, sendJson, type RecordedRequest } from "./http";
 import type { Handler } from "./loopback";
 
 // --- Public API ----------------------------------------------------------------------------------------------------
@@ -197,7 +195,7 @@ export class Faults implements FaultController {
       const { fate, latencyMs } = this.decide(target.credential(request));
       if (latencyMs > 0) await sleep(latencyMs);
       if (fate.kind === "pass") return target.handle(request, response, baseUrl);
-      target.requests.push(await recordRequest(request));
+      target.requests.push((await receive(request)).record);
       if (fate.kind === "drop") {
         this.counters.dropped += 1;
         response.destroy();
@@ -279,38 +277,7 @@ function answer(
   error: { contentType: string; body: object },
   retryAfter: number | undefined,
 ): void {
-  const text = JSON.stringify(error.body);
-  const headers: Record<string, string> = {
-    "content-type": error.contentType,
-    "content-length": String(Buffer.byteLength(text)),
-    "cache-control": "no-cache",
-  };
+  const headers: Record<string, string> = { "cache-control": "no-cache" };
   if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter);
-  response.writeHead(status, headers);
-  response.end(text);
-}
-
-/** The request as both sandboxes record it (see `RecordedRequest`); the body is drained, never buffered past 1 MiB. */
-async function recordRequest(request: IncomingMessage): Promise<RecordedRequest> {
-  const text = (await readBody(request)) ?? "";
-  const url = new URL(request.url ?? "/", "http://127.0.0.1");
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    headers[name] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return {
-    method: request.method ?? "GET",
-    path: url.pathname,
-    query: Object.fromEntries(url.searchParams),
-    headers,
-    body: parseJson(text),
-  };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return text.trim() === "" ? undefined : (JSON.parse(text) as unknown);
-  } catch {
-    return undefined;
-  }
+  sendJson(response, status, error.contentType, error.body, headers);
 }

@@ -13,10 +13,11 @@ its standalone sandbox does (the same objects serve both), so what a client sees
 started.
 */
 
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import { createCarrierxSandbox, tokenAccess, type CarrierxSandbox } from "./carrierx";
-import { createDidwwSandbox, type DidwwSandbox } from "./didww";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createCarrierxSandbox, errorBody, tokenAccess, type CarrierxSandbox } from "./carrierx";
+import { acceptedApiKey, createDidwwSandbox, internalError, JSON_API_MEDIA_TYPE, type DidwwSandbox } from "./didww";
 import { Faults, type FaultController, type FaultSettings, type FaultTarget } from "./faults";
+import { answerFailure, sendJson } from "./http";
 import { LoopbackListener, type Handler } from "./loopback";
 import type { SandboxSeed } from "./seed";
 
@@ -78,8 +79,6 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
 
 // --- The two APIs as fault targets ---------------------------------------------------------------------------------
 
-const DIDWW_MEDIA_TYPE = "application/vnd.api+json";
-
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   429: "Too Many Requests",
   500: "Internal Server Error",
@@ -88,26 +87,20 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   504: "Gateway Timeout",
 };
 
-function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value.join(", ") : value;
-}
-
 /**
-The credential checks repeat the APIs' own (DIDWW: a non-empty `Api-Key`, the configured one if set; CarrierX:
-`Bearer <token>`), because the fault layer must know a request's credential before the API answers it: the rate
-limit is kept per credential, and a request the API will refuse with 401 is left alone.
+The credential is read by each API's own rule (DIDWW: `acceptedApiKey`, CarrierX: `tokenAccess`), because the fault
+layer must know a request's credential before the API answers it: the rate limit is kept per credential, and a
+request the API will refuse with 401 is left alone.
 */
 function didwwTarget(api: DidwwSandbox, apiKey: string | undefined): FaultTarget {
   return {
     handle: (request, response, baseUrl) => api.handle(request, response, baseUrl),
     requests: api.requests,
     credential: (request) => {
-      const key = headerValue(request.headers, "api-key");
-      const valid = key !== undefined && key !== "" && (apiKey === undefined || key === apiKey);
-      return valid ? `DIDWW:${key}` : undefined;
+      const key = acceptedApiKey(request.headers, apiKey);
+      return key === undefined ? undefined : `DIDWW:${key}`;
     },
-    errorAnswer: (status) => ({ contentType: DIDWW_MEDIA_TYPE, body: didwwError(status) }),
+    errorAnswer: (status) => ({ contentType: JSON_API_MEDIA_TYPE, body: didwwError(status) }),
   };
 }
 
@@ -126,10 +119,7 @@ function carrierxTarget(api: CarrierxSandbox, token: string | undefined, readOnl
       const accepted = tokenAccess(request.headers, token, readOnlyTokens);
       return accepted === undefined ? undefined : `CarrierX:${accepted.token}`;
     },
-    errorAnswer: (status) => ({
-      contentType: "application/json",
-      body: { message: STATUS_TEXT[status] ?? "Error", errors: [] },
-    }),
+    errorAnswer: (status) => ({ contentType: "application/json", body: errorBody(STATUS_TEXT[status] ?? "Error") }),
   };
 }
 
@@ -143,11 +133,11 @@ interface Route {
 }
 
 const didwwInternalError = (detail: string) => ({
-  contentType: DIDWW_MEDIA_TYPE,
-  body: { errors: [{ title: "Internal server error", detail, code: "500", status: "500" }] },
+  contentType: JSON_API_MEDIA_TYPE,
+  body: { errors: internalError(detail).errors },
 });
 
-const carrierxInternalError = (detail: string) => ({ contentType: "application/json", body: { message: detail, errors: [] } });
+const carrierxInternalError = (detail: string) => ({ contentType: "application/json", body: errorBody(detail) });
 
 class CombinedSandbox implements Sandbox {
   readonly faults: Faults;
@@ -201,21 +191,13 @@ class CombinedSandbox implements Sandbox {
 }
 
 function fail(response: ServerResponse, error: unknown, document: Route["internalError"]): void {
-  if (response.headersSent) {
-    response.destroy();
-    return;
-  }
-  const { contentType, body } = document(error instanceof Error ? error.message : String(error));
-  sendJson(response, 500, contentType, body);
+  answerFailure(response, error, (detail) => {
+    const { contentType, body } = document(detail);
+    sendJson(response, 500, contentType, body);
+  });
 }
 
 function notFound(response: ServerResponse, path: string): void {
   const message = `No API at ${path}: this sandbox serves DIDWW under /v3 and CarrierX under /core/v2`;
   sendJson(response, 404, "application/json", { message, errors: [] });
-}
-
-function sendJson(response: ServerResponse, status: number, contentType: string, body: object): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { "content-type": contentType, "content-length": String(Buffer.byteLength(text)) });
-  response.end(text);
 }

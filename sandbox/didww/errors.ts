@@ -4,7 +4,7 @@ the codes, titles and details jsonapi-resources and DIDWW emit. Request handling
 it into an `{errors: […]}` document with the error's status and headers.
 */
 
-import { MAX_BODY_BYTES } from "../body";
+import { MAX_BODY_BYTES } from "../http";
 import { JSON_API_MEDIA_TYPE } from "./naming";
 
 export interface JsonApiError {

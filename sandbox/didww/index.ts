@@ -26,3 +26,7 @@ export {
 } from "./server";
 export type { DidwwSeed } from "./state";
 export type { RecordedRequest } from "../http";
+// For the combined sandbox (../index.ts), which answers for DIDWW in front of it; not part of the public API.
+export { internalError } from "./errors";
+export { acceptedApiKey } from "./headers";
+export { JSON_API_MEDIA_TYPE } from "./naming";
