@@ -21,7 +21,7 @@ Only Node built-ins are used, so the sandbox can ship inside the package.
 */
 
 import { answerFailure, headerValue, isJsonObject, sendJson, type RecordedRequest } from "./http";
-import { LoopbackApi } from "./loopback";
+import { LoopbackApi, type StandaloneApi } from "./loopback";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 
 export type { RecordedRequest };
@@ -52,14 +52,8 @@ export type CarrierxDid = Record<string, unknown> & {
   trunk_group_sid: string | null;
 };
 
-export interface CarrierxSandbox {
-  /** Base URL including /core/v2, e.g. http://127.0.0.1:54321/core/v2 (valid after listen). */
-  readonly url: string;
-  /** Binds 127.0.0.1; port 0 (the default) picks a free port. Resolves to `url`. */
-  listen(port?: number): Promise<string>;
-  close(): Promise<void>;
-  /** Every request received, in order, recorded before any check (for tests asserting the exact wire traffic). */
-  readonly requests: RecordedRequest[];
+/** The CarrierX sandbox on its own port: `url` includes /core/v2, e.g. http://127.0.0.1:54321/core/v2. */
+export interface CarrierxSandbox extends StandaloneApi {
   /** A copy of the DID object, or undefined for an unknown DID. */
   did(sid: string): CarrierxDid | undefined;
   /** Copies of every DID object, ordered by `phonenumber` (the order the list endpoint serves). */
@@ -70,8 +64,6 @@ export interface CarrierxSandbox {
   setDidTrunkGroup(sid: string, trunkGroupSid: string | null): void;
   /** The DID leaves the partner's account (released): it answers 404 from then on. */
   removeDid(sid: string): void;
-  /** Answers one request as if it arrived at `baseUrl` (…/core/v2); lets one server carry several sandbox APIs. */
-  handle(request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void>;
 }
 
 export function createCarrierxSandbox(options: CarrierxSandboxOptions = {}): CarrierxSandbox {

@@ -63,13 +63,25 @@ export class LoopbackListener {
   }
 }
 
+/** What a sandbox API offers when served on its own port (`createDidwwSandbox`, `createCarrierxSandbox`). */
+export interface StandaloneApi {
+  /** Base URL including the API's base path, e.g. http://127.0.0.1:54321/v3 (valid after listen). */
+  readonly url: string;
+  /** Binds 127.0.0.1; port 0 (the default) picks a free port. Resolves to `url`. */
+  listen(port?: number): Promise<string>;
+  close(): Promise<void>;
+  /** Every request received, in order, recorded before any check (for tests asserting the exact wire traffic). */
+  readonly requests: RecordedRequest[];
+  /** Answers one request as if it arrived at `baseUrl` (…/v3, …/core/v2); lets one server carry several APIs. */
+  handle(request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void>;
+}
+
 /**
-A sandbox API served on its own loopback port (`createDidwwSandbox`, `createCarrierxSandbox`): the listener, and the
-request log that `receive` fills. The API answers in `handle`, which the combined sandbox also calls directly, and
-says in `fail` how it answers a request whose handler threw.
+The serving part of a StandaloneApi: the listener, and the request log that `receive` fills. The API answers in
+`handle`, which the combined sandbox also calls directly, and says in `fail` how it answers a request whose handler
+threw.
 */
-export abstract class LoopbackApi {
-  /** Every request received, in order, recorded before any check. */
+export abstract class LoopbackApi implements StandaloneApi {
   readonly requests: RecordedRequest[] = [];
   private readonly listener: LoopbackListener;
 
@@ -83,7 +95,6 @@ export abstract class LoopbackApi {
     );
   }
 
-  /** Base URL including the base path (valid after listen). */
   get url(): string {
     return this.listener.url;
   }
@@ -96,7 +107,6 @@ export abstract class LoopbackApi {
     return this.listener.close();
   }
 
-  /** Answers one request as if it arrived at `baseUrl`; lets one server carry several sandbox APIs. */
   abstract handle(request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void>;
 
   protected abstract fail(response: ServerResponse, error: unknown): void;

@@ -1,5 +1,5 @@
-import { answerFailure, headerValue, type RecordedRequest } from "../http";
-import { LoopbackApi } from "../loopback";
+import { answerFailure, headerValue } from "../http";
+import { LoopbackApi, type StandaloneApi } from "../loopback";
 import { ApiError, internalError, malformedJson, payloadTooLarge } from "./errors";
 import { authorize, checkAccept, checkContentType, sendDocument } from "./headers";
 import { compareText } from "./lists";
@@ -39,14 +39,8 @@ export interface TrunkGroupSummary {
   trunkIds: string[];
 }
 
-export interface DidwwSandbox {
-  /** Base URL including /v3, e.g. http://127.0.0.1:54321/v3 (valid after listen). */
-  readonly url: string;
-  /** Binds 127.0.0.1; port 0 (the default) picks a free port. Resolves to `url`. */
-  listen(port?: number): Promise<string>;
-  close(): Promise<void>;
-  /** Every request received, in order (for tests asserting the exact wire traffic). */
-  readonly requests: RecordedRequest[];
+/** The DIDWW sandbox on its own port: `url` is the base URL including /v3, e.g. http://127.0.0.1:54321/v3. */
+export interface DidwwSandbox extends StandaloneApi {
   /** Direct access to state, to simulate hand changes ("drift") and to assert results. */
   did(id: string): DidRouting | undefined;
   setDidRouting(id: string, routing: { trunkId?: string | null; trunkGroupId?: string | null }): void;
@@ -60,8 +54,6 @@ export interface DidwwSandbox {
   trunks(): TrunkSummary[];
   /** Every trunk group ordered by name, then id. */
   trunkGroups(): TrunkGroupSummary[];
-  /** Answers one request as if it arrived at `baseUrl` (…/v3); lets one server carry several sandbox APIs. */
-  handle(request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void>;
 }
 
 export function createDidwwSandbox(options: DidwwSandboxOptions = {}): DidwwSandbox {
