@@ -103,7 +103,7 @@ function didFilterDefs(naming: Naming): Map<string, FilterDef> {
   return filters;
 }
 
-export interface Filter {
+interface Filter {
   readonly def: FilterDef;
   readonly values: ReadonlySet<string>;
 }

@@ -14,8 +14,21 @@ a trunk group set is refused with 422, even when the request names only one side
 other side on the client's behalf, so a client that works against it also works if the real API is strict.
 
 Only Node built-ins are used, so the sandbox can ship inside the package.
+
+Where things are, in the order a request meets them:
+- server.ts: createDidwwSandbox, the DidwwSandbox interface, and the path of a request (credential, version, route,
+  media types, body, answer)
+- headers.ts: the `Api-Key` credential, the `Accept` / `Content-Type` rules, the headers of an answer
+- naming.ts: API versions and the two naming generations (`trunks` before 2021-12-15, `voice_in_trunks` after)
+- routes.ts: which handler answers which method on which path
+- dids.ts, groups.ts: the writes (PATCH of a DID, of a trunk group), reading their bodies with bodies.ts
+- lists.ts, filters.ts: lists (filter, sort, paging, the collection document)
+- documents.ts, resources.ts: rendering resources (attributes, relationships, linkage, include trees)
+- state.ts: the records and the invariants between them
+- errors.ts: the error catalogue
 */
 
+export type { RecordedRequest } from "../http";
 export {
   createDidwwSandbox,
   type DidRouting,
@@ -25,7 +38,6 @@ export {
   type TrunkSummary,
 } from "./server";
 export type { DidwwSeed } from "./state";
-export type { RecordedRequest } from "../http";
 // For the combined sandbox (../index.ts), which answers for DIDWW in front of it; not part of the public API.
 export { internalError } from "./errors";
 export { acceptedApiKey } from "./headers";

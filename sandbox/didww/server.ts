@@ -1,3 +1,10 @@
+/**
+The DIDWW sandbox as a whole: its public interface (state access for tests and demos) and the path every request
+takes through it, in DIDWW's order: credential (401), version, route (404, 405), `Accept` (406), and for a write
+`Content-Type` (415) and the body (413, 400); then the handler, whose document is answered 200, or whose error
+is answered in DIDWW's error shape.
+*/
+
 import { answerFailure, headerValue } from "../http";
 import { LoopbackApi, type StandaloneApi } from "../loopback";
 import { ApiError, internalError, malformedJson, payloadTooLarge } from "./errors";
@@ -7,10 +14,6 @@ import { negotiateVersion } from "./naming";
 import { BODY_METHODS, resolveRoute, type HandlerInput } from "./routes";
 import { SandboxState, type DidRecord, type DidwwSeed } from "./state";
 import type { IncomingMessage, ServerResponse } from "node:http";
-
-// ---------------------------------------------------------------------------------------------------------------
-// Public API
-// ---------------------------------------------------------------------------------------------------------------
 
 export interface DidwwSandboxOptions {
   /** The API key every request must send in `Api-Key`; when omitted any non-empty key is accepted. */
