@@ -1,0 +1,33 @@
+/**
+A stateful local stand-in for the slice of the CarrierX Core API v2 that DID routing touches: DIDs
+(`/phonenumber/dids` and `/phonenumber/dids/{did_sid}`) and trunk groups (`/trunk_groups` and
+`/trunk_groups/{trunk_group_sid}`).
+
+It answers over real HTTP on 127.0.0.1 so that clients are exercised end to end (headers, JSON bodies, error bodies)
+without a CarrierX account. Behaviour follows the project's CarrierX reference: `Authorization: Bearer` tokens,
+415 for bodies sent without `application/json`, PATCH changing only the fields sent and PUT replacing the whole
+object, DID objects shaped like the documented sample, and errors as `{message, errors: [{field, message,
+reference_sid}]}` (the shape the reference calls plausible; CarrierX has not documented it).
+
+Lists follow the documented envelope (`count`, `has_more`, `items`, `limit`, `offset`, `pagination.next`, `total`) and
+filter syntax (`<attr> <op> <value>` joined by ` and `), narrowed to what a routing client needs: `eq` on a few
+attributes. Anything else the sandbox cannot answer faithfully (another operator or attribute, `order`, cursor
+paging) is refused with 400 naming it, rather than ignored, so a client never mistakes a wrong page for a real one.
+
+Decided here where CarrierX is silent: a `trunk_group_sid` of a group the partner does not have is refused with 422
+(`reference_sid` naming it), and so is a change of a read-only field or a field a DID does not have.
+
+Only Node built-ins are used, so the sandbox can ship inside the package.
+*/
+
+
+export type { RecordedRequest } from "../http";
+export {
+  createCarrierxSandbox,
+  type CarrierxDid,
+  type CarrierxSandbox,
+  type CarrierxSandboxOptions,
+  type CarrierxSeed,
+} from "./server";
+// For the combined sandbox (../index.ts), which answers for CarrierX in front of it; not part of the public API.
+export { errorBody, tokenAccess } from "./server";
