@@ -18,16 +18,20 @@ Decided here where CarrierX is silent: a `trunk_group_sid` of a group the partne
 (`reference_sid` naming it), and so is a change of a read-only field or a field a DID does not have.
 
 Only Node built-ins are used, so the sandbox can ship inside the package.
+
+Where things are:
+- server.ts: createCarrierxSandbox, the CarrierxSandbox interface, and the path of a request
+- headers.ts: bearer tokens (and which may only read), the JSON media type
+- routes.ts: which handler answers which method on which path
+- dids.ts, groups.ts: the handlers of DIDs and trunk groups
+- lists.ts: filter and paging of lists
+- state.ts: the DID and trunk-group objects, and the rules between them
+- errors.ts: CarrierX's error shape
 */
 
-
 export type { RecordedRequest } from "../http";
-export {
-  createCarrierxSandbox,
-  type CarrierxDid,
-  type CarrierxSandbox,
-  type CarrierxSandboxOptions,
-  type CarrierxSeed,
-} from "./server";
+export { createCarrierxSandbox, type CarrierxSandbox, type CarrierxSandboxOptions } from "./server";
+export type { CarrierxDid, CarrierxSeed } from "./state";
 // For the combined sandbox (../index.ts), which answers for CarrierX in front of it; not part of the public API.
-export { errorBody, tokenAccess } from "./server";
+export { errorBody } from "./errors";
+export { tokenAccess } from "./headers";

@@ -1,0 +1,46 @@
+/**
+The CarrierX sandbox's routes: the table of which handler answers each method on each path below /core/v2. A method
+a path does not take answers 405, with `Allow` listing the methods of its row.
+*/
+
+import { getDid, listDids, patchDid, putDid } from "./dids";
+import { ApiError } from "./errors";
+import { getGroup, listGroups } from "./groups";
+import type { State } from "./state";
+
+/** What a handler needs from the request, once authentication, route and body have been checked. */
+export interface HandlerInput {
+  readonly state: State;
+  /** The sid in the path; empty for collection paths. */
+  readonly sid: string;
+  readonly body: unknown;
+  readonly query: URLSearchParams;
+  /** The collection's absolute URL, e.g. http://127.0.0.1:54321/core/v2/phonenumber/dids (for `pagination.next`). */
+  readonly collectionUrl: string;
+}
+
+export type Handler = (input: HandlerInput) => object;
+
+const ROUTES: { pattern: RegExp; handlers: Readonly<Record<string, Handler>> }[] = [
+  { pattern: /^\/core\/v2\/phonenumber\/dids$/, handlers: { GET: listDids } },
+  { pattern: /^\/core\/v2\/phonenumber\/dids\/([^/]+)$/, handlers: { GET: getDid, PATCH: patchDid, PUT: putDid } },
+  { pattern: /^\/core\/v2\/trunk_groups$/, handlers: { GET: listGroups } },
+  { pattern: /^\/core\/v2\/trunk_groups\/([^/]+)$/, handlers: { GET: getGroup } },
+];
+
+export function resolveRoute(method: string, path: string): { sid: string; handler: Handler } {
+  // A collection pattern has no capture group, so `sid` is "" for it.
+  for (const { pattern, handlers } of ROUTES) {
+    const match = pattern.exec(path);
+    if (!match) continue;
+    const handler = handlers[method];
+    const allow = Object.keys(handlers).join(", ");
+    if (handler === undefined) throw new ApiError(405, "Method Not Allowed", [], { allow });
+    try {
+      return { sid: decodeURIComponent(match[1] ?? ""), handler };
+    } catch {
+      break; // a malformed %-escape names no object
+    }
+  }
+  throw new ApiError(404, "Not Found");
+}
