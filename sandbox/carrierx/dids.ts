@@ -6,8 +6,8 @@ Every field of an update is checked before anything changes, so a refused update
 
 import { isJsonObject } from "../http";
 import { ApiError, itemNotFound, validation, type FieldError } from "./errors";
+import type { Handler } from "./handler";
 import { matches, page, parseFilter } from "./lists";
-import type { Handler } from "./routes";
 import { sortedDids, type CarrierxDid, type State } from "./state";
 
 /** Fields a DID update may change (reference §3.2, "Writable on PATCH/PUT (expected)"), with PUT's reset values. */

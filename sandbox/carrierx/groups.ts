@@ -1,8 +1,8 @@
 /** Trunk groups (`/trunk_groups`, `/trunk_groups/{trunk_group_sid}`): reading one, and the list. */
 
 import { itemNotFound } from "./errors";
+import type { Handler } from "./handler";
 import { matches, page, parseFilter } from "./lists";
-import type { Handler } from "./routes";
 import { groupObject, sortedGroups } from "./state";
 
 export const getGroup: Handler = ({ state, sid }) => {

@@ -22,7 +22,7 @@ Only Node built-ins are used, so the sandbox can ship inside the package.
 Where things are:
 - server.ts: createCarrierxSandbox, the CarrierxSandbox interface, and the path of a request
 - headers.ts: bearer tokens (and which may only read), the JSON media type
-- routes.ts: which handler answers which method on which path
+- routes.ts: which handler answers which method on which path (handler.ts: what a handler is given)
 - dids.ts, groups.ts: the handlers of DIDs and trunk groups
 - lists.ts: filter and paging of lists
 - state.ts: the DID and trunk-group objects, and the rules between them

@@ -6,7 +6,7 @@ on the attributes a list names. Anything else the sandbox cannot answer faithful
 */
 
 import { ApiError, badQuery } from "./errors";
-import type { HandlerInput } from "./routes";
+import type { HandlerInput } from "./handler";
 
 /** Page sizes (reference §3.6). */
 const DEFAULT_LIMIT = 10;

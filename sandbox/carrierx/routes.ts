@@ -6,20 +6,7 @@ a path does not take answers 405, with `Allow` listing the methods of its row.
 import { getDid, listDids, patchDid, putDid } from "./dids";
 import { ApiError } from "./errors";
 import { getGroup, listGroups } from "./groups";
-import type { State } from "./state";
-
-/** What a handler needs from the request, once authentication, route and body have been checked. */
-export interface HandlerInput {
-  readonly state: State;
-  /** The sid in the path; empty for collection paths. */
-  readonly sid: string;
-  readonly body: unknown;
-  readonly query: URLSearchParams;
-  /** The collection's absolute URL, e.g. http://127.0.0.1:54321/core/v2/phonenumber/dids (for `pagination.next`). */
-  readonly collectionUrl: string;
-}
-
-export type Handler = (input: HandlerInput) => object;
+import type { Handler } from "./handler";
 
 const ROUTES: { pattern: RegExp; handlers: Readonly<Record<string, Handler>> }[] = [
   { pattern: /^\/core\/v2\/phonenumber\/dids$/, handlers: { GET: listDids } },
