@@ -85,7 +85,10 @@ export abstract class LoopbackApi implements StandaloneApi {
   readonly requests: RecordedRequest[] = [];
   private readonly listener: LoopbackListener;
 
-  /** @param name the API, for messages ("DIDWW") @param basePath its path prefix ("/v3") */
+  /**
+  @param name the API, for messages ("DIDWW")
+  @param basePath the API's path prefix ("/v3")
+  */
   constructor(name: string, basePath: string) {
     this.listener = new LoopbackListener(
       name,
