@@ -14,8 +14,8 @@ export default defineConfig({
     // The engine files spend much of their time waiting (for the rate limiter's spacing, retries' waits, child
     // processes), so one file more runs at once than there are cores.
     maxWorkers: availableParallelism() + 1,
-    // The tarball the consumer tests install, packed once per run.
-    globalSetup: ["test/consumer/pack.ts"],
+    // The project that installs the packed tarball, and the serialized providers, made once per run.
+    globalSetup: ["test/setup/global.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

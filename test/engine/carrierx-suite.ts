@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createCarrierxSandbox } from "../../sandbox/carrierx";
 import { useEngineFixture, type Declared } from "./engine";
+import { CAPTURE_SECRET, MODE_LABELS, type Mode } from "../setup/projects";
 import { secret } from "./host";
 
 /**
@@ -35,11 +36,10 @@ export function carrierxSeed() {
   };
 }
 
-export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promise<string>): void {
-  describe(`CarrierX resource through the dynamic-provider host (${mode})`, () => {
+export function defineCarrierxEngineSuite(mode: Mode): void {
+  describe(`CarrierX resource through the dynamic-provider host (${MODE_LABELS[mode]})`, () => {
     const f = useEngineFixture({
-      projectDir,
-      credential: TOKEN,
+      mode,
       sandbox: () => createCarrierxSandbox({ token: TOKEN, seed: carrierxSeed() }),
       basePath: "/core/v2",
       config: (url) => ({ "carrierx:token": secret(TOKEN), "carrierx:endpoint": url }),
@@ -59,9 +59,9 @@ export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promis
     });
 
     it("up, refresh, up again, update and destroy: one PATCH of only trunk_group_sid per change, never a PUT", async () => {
-      // A host per phase, as every `pulumi` command starts: refresh and destroy run the stored provider text in a
-      // process that never ran the program.
-      const stack = f.engineWithFreshHosts();
+      // Refresh and destroy start hosts of their own, as the CLI's commands do: they run the stored provider text in
+      // a process that never ran the program.
+      const stack = f.engineWithNewHostsForRefreshAndDestroy();
       const up = await stack.up(program());
       expect(up.failures).toEqual([]);
       expect(up.steps.map((s) => s.op)).toEqual(["create", "create"]);
@@ -283,9 +283,7 @@ export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promis
     });
 
     it("keeps the token out of state, outputs and the host's log across every phase", async () => {
-      // A host per phase, as every `pulumi` command starts: refresh and destroy run the stored provider text in a
-      // process that never ran the program.
-      const stack = f.engineWithFreshHosts();
+      const stack = f.engine();
       const logs = [(await stack.up(program())).log, (await stack.refresh()).log];
       expect(JSON.stringify([...stack.state.values()])).not.toContain(TOKEN);
       logs.push((await stack.destroy()).log);

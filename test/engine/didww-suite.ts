@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createDidwwSandbox } from "../../sandbox/didww";
 import { useEngineFixture, type Declared } from "./engine";
+import { CAPTURE_SECRET, MODE_LABELS, type Mode } from "../setup/projects";
 import { secret } from "./host";
 
 /**
@@ -41,11 +42,10 @@ export function didwwSeed() {
   };
 }
 
-export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<string>): void {
-  describe(`DIDWW resources through the dynamic-provider host (${mode})`, () => {
+export function defineDidwwEngineSuite(mode: Mode): void {
+  describe(`DIDWW resources through the dynamic-provider host (${MODE_LABELS[mode]})`, () => {
     const f = useEngineFixture({
-      projectDir,
-      credential: API_KEY,
+      mode,
       sandbox: () => createDidwwSandbox({ apiKey: API_KEY, seed: didwwSeed() }),
       basePath: "/v3",
       config: (url) => ({ "didww:apiKey": secret(API_KEY), "didww:endpoint": url }),
@@ -62,15 +62,15 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
       for (const kind of [DID, MEMBERS]) {
         const text = f.providers[kind]!;
         expect(text).toContain(`"${kind}"`);
-        expect(text).not.toContain(API_KEY);
+        expect(text).not.toContain(CAPTURE_SECRET);
         expect(text.length).toBeLessThan(4096);
       }
     });
 
     it("up, refresh, up again and destroy: one PATCH per change, outputs as DIDWW reports them", async () => {
-      // A host per phase, as every `pulumi` command starts: refresh and destroy run the stored provider text in a
-      // process that never ran the program.
-      const stack = f.engineWithFreshHosts();
+      // Refresh and destroy start hosts of their own, as the CLI's commands do: they run the stored provider text in
+      // a process that never ran the program.
+      const stack = f.engineWithNewHostsForRefreshAndDestroy();
       const up = await stack.up(program());
       expect(up.failures).toEqual([]);
       expect(up.steps.map((s) => s.op)).toEqual(["create", "create", "create"]);
@@ -325,9 +325,7 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
     });
 
     it("keeps the key out of state, outputs and the host's log across every phase", async () => {
-      // A host per phase, as every `pulumi` command starts: refresh and destroy run the stored provider text in a
-      // process that never ran the program.
-      const stack = f.engineWithFreshHosts();
+      const stack = f.engine();
       const logs = [(await stack.up(program())).log, (await stack.refresh()).log];
       expect(JSON.stringify([...stack.state.values()])).not.toContain(API_KEY);
       logs.push((await stack.destroy()).log);

@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import { captureProviders, type Host } from "./host";
+import { projectDir, providersOf, type Mode } from "../setup/projects";
+import type { Host } from "./host";
 import { HostPool, startConfigured, type HostKey } from "./hosts";
 
-export { captureProviders, HostPool };
+export { HostPool };
 
 /**
 A small stand-in for the Pulumi engine: it keeps a stack's state between phases and, for each phase, runs the
@@ -58,6 +59,11 @@ export interface EngineOptions {
   env: Record<string, string | undefined>;
   /** Hosts shared with the file's other phases and stacks; without a pool every phase starts its own host. */
   hosts?: HostPool;
+  /**
+  Phases that start a host of their own even with a pool, as the CLI does for every command: refresh and destroy then
+  run the provider text stored in state, in a process that never ran the program.
+  */
+  newHostFor?: readonly ("refresh" | "destroy")[];
 }
 
 /** The host a phase runs in, and how the phase tells the pool that it sent a Create or Update. */
@@ -81,6 +87,7 @@ export class Engine {
   already run a Create or Update, and may send Check and Diff (which change nothing) to find out.
   */
   private async phase(
+    name: "up" | "refresh" | "destroy",
     deletes: (host: Host) => Promise<boolean>,
     body: (deployment: Deployment, result: PhaseResult) => Promise<void>,
   ): Promise<PhaseResult> {
@@ -98,7 +105,8 @@ export class Engine {
       return result;
     }
     let lease = await pool.lease(key);
-    if (lease.wrote && (await deletes(lease.host))) lease = await pool.renew(key);
+    const renew = name !== "up" && this.options.newHostFor?.includes(name) === true;
+    if (renew || (lease.wrote && (await deletes(lease.host)))) lease = await pool.renew(key);
     const { host } = lease;
     const from = host.output().length;
     try {
@@ -160,7 +168,7 @@ export class Engine {
   /** `pulumi up` (or `pulumi preview` with `dryRun`, which stops after Check and Diff). */
   up(declared: Declared[], { dryRun = false } = {}): Promise<PhaseResult> {
     const deletes = async (host: Host) => !dryRun && (await this.replacesOrRemoves(host, declared));
-    return this.phase(deletes, async ({ host, wrote }, result) => {
+    return this.phase("up", deletes, async ({ host, wrote }, result) => {
       const { provider, Struct } = host.proto;
       const toDelete: { name: string; entry: StateEntry }[] = [];
       const declaredUrns = new Set<string>();
@@ -258,7 +266,7 @@ export class Engine {
 
   /** `pulumi refresh`: Read with the last outputs and inputs; an empty id drops the resource from state. */
   refresh(): Promise<PhaseResult> {
-    return this.phase(async () => false, async ({ host }, result) => {
+    return this.phase("refresh", async () => false, async ({ host }, result) => {
       const { provider, Struct } = host.proto;
       for (const [urn, entry] of this.state) {
         const name = urn.split("::").pop()!;
@@ -290,7 +298,7 @@ export class Engine {
 
   /** `pulumi destroy`. */
   destroy(): Promise<PhaseResult> {
-    return this.phase(async () => this.state.size > 0, async ({ host }, result) => {
+    return this.phase("destroy", async () => this.state.size > 0, async ({ host }, result) => {
       for (const [urn, entry] of [...this.state].reverse()) {
         const name = urn.split("::").pop()!;
         try {
@@ -328,7 +336,7 @@ export interface StandIn {
 }
 
 export interface EngineFixture<S extends StandIn> {
-  /** The `__provider` text of every kind, captured once per suite from a program in the project directory. */
+  /** The `__provider` text of every kind, captured once per run from a program in the project directory. */
   readonly providers: Record<string, string>;
   /** A fresh, seeded stand-in for each test. */
   readonly sandbox: S;
@@ -336,20 +344,23 @@ export interface EngineFixture<S extends StandIn> {
   readonly url: string;
   /** A stack with the stand-in's default config and a bare environment, unless overridden. */
   engine(overrides?: { config?: Record<string, unknown>; env?: Record<string, string | undefined> }): Engine;
-  /** A stack whose every phase starts its own host, as every `pulumi` command does (see hosts.ts). */
-  engineWithFreshHosts(overrides?: { config?: Record<string, unknown>; env?: Record<string, string | undefined> }): Engine;
+  /**
+  A stack whose refresh and destroy each start a host of their own, as `pulumi refresh` and `pulumi destroy` do: they
+  run the provider text stored in state, in a process that never ran the program (see hosts.ts).
+  */
+  engineWithNewHostsForRefreshAndDestroy(overrides?: { config?: Record<string, unknown>; env?: Record<string, string | undefined> }): Engine;
 }
 
 /**
-The set-up every engine suite shares; call it inside `describe`. `credential` is put into the capturing program's
-config and environment, so the suites can assert the serialized text never holds it.
+The set-up every engine suite shares; call it inside `describe`. The providers were serialized by a program whose
+every credential was CAPTURE_SECRET (test/setup/global.ts), so the suites can assert the text never holds it.
 
 Each test gets a new stand-in, served at one URL for the whole file: with the same URL the stacks of different tests
 have the same config, so they can share provider hosts (see hosts.ts).
 */
 export function useEngineFixture<S extends StandIn>(options: {
-  projectDir: () => Promise<string>;
-  credential: string;
+  /** The Pulumi project the hosts run in (see test/setup/projects.ts). */
+  mode: Mode;
   sandbox: () => S;
   /** The API's path under the server, e.g. "/v3"; "" for the combined sandbox, which dispatches by path itself. */
   basePath: string;
@@ -372,8 +383,8 @@ export function useEngineFixture<S extends StandIn>(options: {
     });
   });
   beforeAll(async () => {
-    cwd = await options.projectDir();
-    providers = await captureProviders(cwd, options.credential);
+    cwd = projectDir(options.mode);
+    providers = providersOf(options.mode);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(0, "127.0.0.1", () => resolve());
@@ -397,13 +408,14 @@ export function useEngineFixture<S extends StandIn>(options: {
     if (value === undefined) throw new Error(`the engine fixture has no ${what} yet (used outside a test?)`);
     return value;
   };
-  const stack = (shared: boolean, overrides: { config?: Record<string, unknown>; env?: Record<string, string | undefined> }) =>
+  const stack = (overrides: { config?: Record<string, unknown>; env?: Record<string, string | undefined> }, newHostFor: EngineOptions["newHostFor"] = []) =>
     new Engine({
       cwd: ready(cwd, "project directory"),
       providers: ready(providers, "providers"),
       config: overrides.config ?? options.config(ready(url, "url")),
       env: overrides.env ?? { HOME: process.env["HOME"] },
-      ...(shared ? { hosts } : {}),
+      hosts,
+      newHostFor,
     });
   return {
     get providers() {
@@ -415,8 +427,8 @@ export function useEngineFixture<S extends StandIn>(options: {
     get url() {
       return ready(url, "url");
     },
-    engine: (overrides = {}) => stack(true, overrides),
-    engineWithFreshHosts: (overrides = {}) => stack(false, overrides),
+    engine: (overrides = {}) => stack(overrides),
+    engineWithNewHostsForRefreshAndDestroy: (overrides = {}) => stack(overrides, ["refresh", "destroy"]),
   };
 }
 

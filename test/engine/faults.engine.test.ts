@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
 import {
@@ -181,8 +180,7 @@ const KINDS: (FaultKind & { later: LaterPhase[] })[] = [
 describe("retries through the dynamic-provider host, against the sandbox's faults", () => {
   const urls = (origin: string) => ({ didww: `${origin}/v3`, carrierx: `${origin}/core/v2` });
   const f = useEngineFixture({
-    projectDir: async () => path.resolve(__dirname, "../.."),
-    credential: API_KEY,
+    mode: "repository",
     sandbox: () => new FaultSandbox(),
     basePath: "",
     config: (origin) => ({

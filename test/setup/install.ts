@@ -1,26 +1,21 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { inject } from "vitest";
 
 const exec = promisify(execFile);
 const root = path.resolve(__dirname, "../..");
 
 /**
-A Pulumi project outside the repository with pulumi-didroute installed from the `npm pack` tarball (packed once per
-run, see pack.ts): the tarball is unpacked into the project's node_modules as npm installs it, so the package's files
-are exactly the published ones and live under node_modules, where Pulumi's serializer and Node's resolution treat them
-differently from a checkout.
+A Pulumi project in `project` with pulumi-didroute installed from the `npm pack` tarball: the tarball is unpacked into
+the project's node_modules as npm installs it, so the package's files are exactly the published ones and live under
+node_modules, where Pulumi's serializer and Node's resolution treat them differently from a checkout.
 
 The package's own dependencies (got, @pulumi/pulumi) are linked from the repository's node_modules rather than
 installed: an offline `npm install` resolves ranges against whatever npm's cache happens to hold and fails on a
 fresh machine, and tests must not reach the registry.
 */
-export async function installPackedPackage(): Promise<string> {
-  const tarball = inject("tarball");
-  const project = await mkdtemp(path.join(tmpdir(), "didroute-consumer-"));
+export async function installPackedPackage(tarball: string, project: string): Promise<string> {
   const installed = path.join(project, "node_modules", "pulumi-didroute");
   await mkdir(installed, { recursive: true });
   await exec("tar", ["-xzf", tarball, "-C", installed, "--strip-components=1"]);
