@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -36,13 +36,20 @@ beforeAll(async () => {
   proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
 });
 
-afterAll(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+const scratches: string[] = [];
+function scratch(prefix: string): string {
+  scratches.push(mkdtempSync(path.join(tmpdir(), prefix)));
+  return scratches.at(-1)!;
+}
 
-const scratch = (prefix: string) => mkdtempSync(path.join(tmpdir(), prefix));
+afterAll(async () => {
+  for (const dir of scratches) rmSync(dir, { recursive: true, force: true });
+  await new Promise<void>((resolve) => proxy.close(() => resolve()));
+});
 
 /** Writes a `pulumi` into `dir` that records each call; `preview --expect-no-changes` fails as the real CLI does on changes. */
 function standIn(dir: string): string {
-  const log = path.join(scratch("didroute-demo-log-"), "calls.jsonl");
+  const log = path.join(scratch("didroute-demo-test-log-"), "calls.jsonl");
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     path.join(dir, "pulumi"),
@@ -66,10 +73,10 @@ interface Run extends Ended {
 }
 
 async function run(PATH: string[], pulumiHome: string): Promise<Run> {
-  const tmp = scratch("didroute-demo-tmp-");
+  const tmp = scratch("didroute-demo-test-tmp-");
   const env = {
     PATH: PATH.join(path.delimiter),
-    HOME: scratch("didroute-demo-home-"),
+    HOME: scratch("didroute-demo-test-home-"),
     PULUMI_HOME: pulumiHome,
     TMPDIR: tmp,
     NODE_USE_ENV_PROXY: "1",
@@ -118,18 +125,18 @@ function expectFullRun(result: Run, log: string): { firstOnPath: string }[] {
 
 describe("npm run demo", () => {
   it("prefers a Pulumi CLI on PATH to the pulumi package's shim that npm run puts before it", async () => {
-    const bin = scratch("didroute-fake-pulumi-");
+    const bin = scratch("didroute-demo-test-bin-");
     const log = standIn(bin);
     const asked = tunnels.length;
 
-    const result = await run([projectBin, bin, nodeDir], scratch("didroute-demo-pulumi-home-"));
+    const result = await run([projectBin, bin, nodeDir], scratch("didroute-demo-test-pulumi-home-"));
     expectFullRun(result, log);
     expect(result.stdout.split("\n")[0]).toBe(`Pulumi CLI: ${path.join(bin, "pulumi")} (on PATH)`);
     expect(tunnels.length).toBe(asked);
   });
 
   it("without a CLI on PATH, runs the CLI the pulumi npm package keeps in $PULUMI_HOME/versions/<its version>", async () => {
-    const pulumiHome = scratch("didroute-demo-pulumi-home-");
+    const pulumiHome = scratch("didroute-demo-test-pulumi-home-");
     const cached = path.join(pulumiHome, "versions", packageVersion, "bin");
     const log = standIn(cached);
     const asked = tunnels.length;
@@ -145,7 +152,7 @@ describe("npm run demo", () => {
   });
 
   it("when the CLI cannot be downloaded, says so in one line, exits 1 and starts nothing", async () => {
-    const pulumiHome = scratch("didroute-demo-pulumi-home-");
+    const pulumiHome = scratch("didroute-demo-test-pulumi-home-");
     const asked = tunnels.length;
 
     const result = await run([projectBin, nodeDir], pulumiHome);
