@@ -1,35 +1,32 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { inject } from "vitest";
 
 const exec = promisify(execFile);
 const root = path.resolve(__dirname, "../..");
 
 /**
-A Pulumi project outside the repository with pulumi-didroute installed from the `npm pack` tarball: the tarball is
-unpacked into the project's node_modules as npm installs it, so the package's files are exactly the published ones
-and live under node_modules, where Pulumi's serializer and Node's resolution treat them differently from a checkout.
+A Pulumi project outside the repository with pulumi-didroute installed from the `npm pack` tarball (packed once per
+run, see pack.ts): the tarball is unpacked into the project's node_modules as npm installs it, so the package's files
+are exactly the published ones and live under node_modules, where Pulumi's serializer and Node's resolution treat them
+differently from a checkout.
 
 The package's own dependencies (got, @pulumi/pulumi) are linked from the repository's node_modules rather than
 installed: an offline `npm install` resolves ranges against whatever npm's cache happens to hold and fails on a
 fresh machine, and tests must not reach the registry.
 */
 export async function installPackedPackage(): Promise<string> {
-  const work = await mkdtemp(path.join(tmpdir(), "didroute-consumer-"));
-  // --ignore-scripts: dist/ is built by `npm test`; rebuilding here would race the other test files reading it.
-  await exec("npm", ["pack", "--ignore-scripts", "--pack-destination", work], { cwd: root });
-  const tarball = (await readdir(work)).find((file) => file.endsWith(".tgz"));
-  if (!tarball) throw new Error(`npm pack wrote no tarball into ${work}`);
-
-  const project = path.join(work, "project");
+  const tarball = inject("tarball");
+  const project = await mkdtemp(path.join(tmpdir(), "didroute-consumer-"));
   const installed = path.join(project, "node_modules", "pulumi-didroute");
   await mkdir(installed, { recursive: true });
-  await exec("tar", ["-xzf", path.join(work, tarball), "-C", installed, "--strip-components=1"]);
+  await exec("tar", ["-xzf", tarball, "-C", installed, "--strip-components=1"]);
   await writeFile(
     path.join(project, "package.json"),
-    JSON.stringify({ name: "consumer", private: true, dependencies: { "pulumi-didroute": `file:../${tarball}` } }, null, 2),
+    JSON.stringify({ name: "consumer", private: true, dependencies: { "pulumi-didroute": `file:${tarball}` } }, null, 2),
   );
 
   const manifest = JSON.parse(await readFile(path.join(installed, "package.json"), "utf8"));

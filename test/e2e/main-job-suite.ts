@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, loadSeed, type Sandbox } from "../../sandbox";
-import { changes, Engine, type Declared } from "../engine/engine";
+import { changes, Engine, HostPool, type Declared } from "../engine/engine";
 import { runToEnd, type Ended } from "../run-to-end";
 
 /**
@@ -36,7 +36,12 @@ export function defineMainJobSuite(label: string, projectDir: () => Promise<stri
       const urls = await sandbox.listen(0);
       config = { "didww:endpoint": urls.didww, "didww:apiKey": KEY, "carrierx:endpoint": urls.carrierx, "carrierx:token": TOKEN };
     });
-    afterAll(() => sandbox?.close());
+    // The phases share provider hosts where that cannot make a difference (see test/engine/hosts.ts).
+    const hosts = new HostPool();
+    afterAll(async () => {
+      await hosts.closeAll();
+      await sandbox?.close();
+    });
 
     /** `npx didroute plan routing.yaml …` in the project, with the sandbox's endpoints and credentials. */
     let didroute: string;
@@ -128,7 +133,7 @@ export function defineMainJobSuite(label: string, projectDir: () => Promise<stri
           didId: byName(sandbox.didww.dids().map((d) => ({ ...d, name: d.number })), "16091609123456797").id,
           trunkId: byName(sandbox.didww.trunks(), "pbx-frankfurt").id,
         });
-        engine = new Engine({ cwd, providers, config, env: { HOME: process.env["HOME"] } });
+        engine = new Engine({ cwd, providers, config, env: { HOME: process.env["HOME"] }, hosts });
         const since = mark();
         const result = await engine.up(declared);
         expect(result.failures).toEqual([]);
