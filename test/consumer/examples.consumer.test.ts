@@ -3,7 +3,7 @@ import { cp, mkdir, symlink } from "node:fs/promises";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runToEnd } from "../run-to-end";
-import { installPackedPackage } from "./install";
+import { projectDir } from "../setup/projects";
 
 /**
 The example programs as a user who copied one out of the repository compiles them: the example's own files and
@@ -21,7 +21,7 @@ const programs = readdirSync(examples, { withFileTypes: true })
   .map((entry) => entry.name);
 
 beforeAll(async () => {
-  project = await installPackedPackage();
+  project = projectDir("consumer");
   // The examples' devDependency, as their `npm install` adds it.
   await mkdir(path.join(project, "node_modules", "@types"), { recursive: true });
   await symlink(path.join(root, "node_modules", "@types", "node"), path.join(project, "node_modules", "@types", "node"), "dir");
