@@ -19,9 +19,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { createSandbox, derivedId, type Sandbox } from "../dist/sandbox/index.js";
-import { secret, type Host } from "../test/engine/host.ts";
-import { round, routingOf, trunkGroup, trunks, type Routing } from "./world.mts";
+import { derivedId, type Sandbox } from "../dist/sandbox/index.js";
+import type { Host } from "../test/engine/host.ts";
+import { endHosts, median, root, round, sendAll, startConfiguredHost, type Goal } from "./harness.mts";
+import { API_KEY, LATENCY_MS, routingOf, serveWorld, trunkGroup, trunks, type Routing } from "./world.mts";
 
 export const DRIFT = {
   dids: 1000,
@@ -31,24 +32,6 @@ export const DRIFT = {
   planRuns: 3,
   goals: { maxPlanRequests: 10, minSpeedup: 50 },
 } as const;
-
-export interface DriftDeps {
-  root: string;
-  apiKey: string;
-  latencyMs: number;
-  /** The captured `__provider` text of didww:DidTrunkAssignment (state holds it in properties and inputs). */
-  providerText: string;
-  /** Starts a host with its process group recorded, so that it is ended however the bench ends. */
-  startHost(env: Record<string, string | undefined>): Promise<{ host: Host; node: number }>;
-  /** Closes the host and kills whatever of its group is left. */
-  endHosts(host: Host | undefined): Promise<void>;
-}
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 // --- The world -----------------------------------------------------------------------------------------------------
 
@@ -150,14 +133,17 @@ export interface PlanFigures {
   timing: { firstRequestMs: number; lastRequestMs: number; medianGapMs: number };
 }
 
+/** The built CLI, as `npx didroute` runs it. */
+const cli = path.join(root, "dist", "cli", "index.js");
+
+/** Runs Node with `args` in the repository, timed from spawn to exit. */
 function runProcess(
   args: string[],
   env: Record<string, string | undefined>,
-  cwd: string,
 ): Promise<{ wallMs: number; exitCode: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let wallMs = NaN;
@@ -184,19 +170,18 @@ function recordArrivals(sandbox: Sandbox): number[] {
   return arrivals;
 }
 
-async function runPlan(sandbox: Sandbox, deps: DriftDeps, file: string, arrivals: number[]): Promise<PlanRun & { unchanged: number | null }> {
+async function runPlan(sandbox: Sandbox, file: string, arrivals: number[]): Promise<PlanRun & { unchanged: number | null }> {
   const env = {
     DIDWW_ENDPOINT: sandbox.urls.didww,
-    DIDWW_API_KEY: deps.apiKey,
+    DIDWW_API_KEY: API_KEY,
     DIDWW_MAX_REQUESTS_PER_SECOND: String(DRIFT.rate),
     HOME: process.env["HOME"],
     PATH: process.env["PATH"],
   };
   const counted = mark(sandbox);
-  const cli = path.join(deps.root, "dist", "cli", "index.js");
   const from = arrivals.length;
   const spawnedAt = performance.now();
-  const run = await runProcess([cli, "plan", file, "--format", "json", "--detailed-exitcode"], env, deps.root);
+  const run = await runProcess([cli, "plan", file, "--format", "json", "--detailed-exitcode"], env);
   const wrong: string[] = [];
   let changes: number | null = null;
   let unchanged: number | null = null;
@@ -259,21 +244,12 @@ export interface ReadFigures {
   readLatencySeconds: { p50: number; max: number };
 }
 
-async function runReads(sandbox: Sandbox, deps: DriftDeps): Promise<ReadFigures> {
+async function runReads(sandbox: Sandbox, providerText: string): Promise<ReadFigures> {
   let host: Host | undefined;
   try {
-    host = (await deps.startHost({ HOME: process.env["HOME"] })).host;
+    const started = await startConfiguredHost(sandbox, String(DRIFT.rate));
+    host = started.host;
     const { provider, Struct } = host.proto;
-    const configure = new provider.ConfigureRequest();
-    configure.setArgs(
-      Struct.fromJavaScript({
-        "didww:apiKey": secret(deps.apiKey),
-        "didww:endpoint": sandbox.urls.didww,
-        "didww:maxRequestsPerSecond": String(DRIFT.rate),
-      }),
-    );
-    await host.rpc("configure", configure);
-
     const requests = dids.map((did) => {
       const read = new provider.ReadRequest();
       read.setId(did.id);
@@ -286,75 +262,58 @@ async function runReads(sandbox: Sandbox, deps: DriftDeps): Promise<ReadFigures>
           trunkId: did.trunkId,
           trunkGroupId: did.trunkGroupId,
           number: did.number,
-          __provider: deps.providerText,
+          __provider: providerText,
         }),
       );
-      read.setInputs(Struct.fromJavaScript({ didId: did.id, ...target, __provider: deps.providerText }));
+      read.setInputs(Struct.fromJavaScript({ didId: did.id, ...target, __provider: providerText }));
       return { did, read };
     });
 
     const counted = mark(sandbox);
-    const latencies: number[] = [];
-    const failureSamples: string[] = [];
     const problems: string[] = [];
     const differing = new Set<string>();
-    let failures = 0;
-    let last = 0;
-    const t0 = performance.now();
-    await Promise.all(
-      requests.map(async ({ did, read }) => {
-        const sent = performance.now();
-        try {
-          const response = await host!.rpc("read", read);
-          const props = response.getProperties()?.toJavaScript() ?? {};
-          if (response.getId() !== did.id) throw { details: `read answered id ${JSON.stringify(response.getId())}` };
-          if (props.trunkId !== did.trunkId || props.trunkGroupId !== did.trunkGroupId) {
-            differing.add(did.id);
-            const drifted = drift.get(did.id);
-            if (drifted === undefined || props.trunkId !== drifted.trunkId || props.trunkGroupId !== drifted.trunkGroupId) {
-              problems.push(`+${did.number}: read ${JSON.stringify({ trunkId: props.trunkId, trunkGroupId: props.trunkGroupId })}`);
-            }
+    const reads = await sendAll(
+      requests,
+      ({ did }) => `+${did.number}`,
+      async ({ did, read }) => {
+        const response = await started.host.rpc("read", read);
+        const props = response.getProperties()?.toJavaScript() ?? {};
+        if (response.getId() !== did.id) throw { details: `read answered id ${JSON.stringify(response.getId())}` };
+        if (props.trunkId !== did.trunkId || props.trunkGroupId !== did.trunkGroupId) {
+          differing.add(did.id);
+          const drifted = drift.get(did.id);
+          if (drifted === undefined || props.trunkId !== drifted.trunkId || props.trunkGroupId !== drifted.trunkGroupId) {
+            problems.push(`+${did.number}: read ${JSON.stringify({ trunkId: props.trunkId, trunkGroupId: props.trunkGroupId })}`);
           }
-        } catch (error) {
-          failures += 1;
-          if (failureSamples.length < 5) failureSamples.push(`+${did.number}: ${(error as any)?.details ?? String(error)}`);
-        } finally {
-          const now = performance.now();
-          latencies.push(now - sent);
-          last = Math.max(last, now);
         }
-      }),
+      },
     );
-    const wallMs = last - t0;
     const figures = counted();
     for (const id of drift.keys()) if (!differing.has(id)) problems.push(`drifted DID ${id} read as in state`);
-    if (failures > 0) problems.push(`${failures} reads failed`);
-    const sorted = latencies.sort((a, b) => a - b);
+    if (reads.failures > 0) problems.push(`${reads.failures} reads failed`);
+    const sorted = reads.latencies.sort((a, b) => a - b);
     return {
-      wallSeconds: round(wallMs / 1000, 3),
+      wallSeconds: round(reads.wallMs / 1000, 3),
       reads: dids.length,
       requests: figures.requests,
       gets: figures.gets,
       throttled: figures.throttled,
-      failures,
-      failureSamples,
+      failures: reads.failures,
+      failureSamples: reads.failureSamples,
       drifted: differing.size,
       correct: problems.length === 0 && differing.size === DRIFT.drifted,
       problems: problems.slice(0, 10),
       readLatencySeconds: { p50: round(sorted[Math.floor(sorted.length / 2)]! / 1000, 3), max: round(sorted.at(-1)! / 1000, 3) },
     };
   } finally {
-    await deps.endHosts(host);
+    await endHosts(host);
   }
 }
 
 // --- The whole drift part ------------------------------------------------------------------------------------------
 
-export interface DriftGoal {
+export interface DriftGoal extends Goal {
   file: string;
-  goal: string;
-  actual: string | number;
-  pass: boolean;
 }
 
 export interface DriftResult {
@@ -375,19 +334,12 @@ export interface DriftResult {
   goals: { allPassed: boolean; checks: DriftGoal[] };
 }
 
-export async function runDrift(deps: DriftDeps): Promise<DriftResult> {
-  const sandbox = createSandbox({
-    seed: {
-      didww: {
-        trunks,
-        trunkGroups: [trunkGroup],
-        dids: dids.map(({ id, number, trunkId, trunkGroupId }) => ({ id, number, trunkId, trunkGroupId })),
-      },
-    },
-    apiKey: deps.apiKey,
-    faults: { rate: DRIFT.rate, latencyMs: deps.latencyMs },
-  });
-  await sandbox.listen(0);
+/** `providerText`: the captured `__provider` of didww:DidTrunkAssignment (state holds it in properties and inputs). */
+export async function runDrift(providerText: string): Promise<DriftResult> {
+  const sandbox = await serveWorld(
+    dids.map(({ id, number, trunkId, trunkGroupId }) => ({ id, number, trunkId, trunkGroupId })),
+    DRIFT.rate,
+  );
   const dir = mkdtempSync(path.join(os.tmpdir(), "didroute-bench-drift-"));
   try {
     for (const [id, routing] of drift) sandbox.didww.setDidRouting(id, routing);
@@ -404,13 +356,13 @@ export async function runDrift(deps: DriftDeps): Promise<DriftResult> {
     const arrivals = recordArrivals(sandbox);
     const startWalls: number[] = [];
     for (let i = 0; i < DRIFT.planRuns; i++) {
-      const help = await runProcess([path.join(deps.root, "dist", "cli", "index.js"), "plan", "--help"], { PATH: process.env["PATH"] }, deps.root);
+      const help = await runProcess([cli, "plan", "--help"], { PATH: process.env["PATH"] });
       startWalls.push(help.wallMs);
     }
 
     const plan = async (name: PlanFigures["file"], file: string): Promise<PlanFigures> => {
       const runs: (PlanRun & { unchanged: number | null })[] = [];
-      for (let i = 0; i < DRIFT.planRuns; i++) runs.push(await runPlan(sandbox, deps, file, arrivals));
+      for (let i = 0; i < DRIFT.planRuns; i++) runs.push(await runPlan(sandbox, file, arrivals));
       // Requests and answers must be the same on every run; the figures shown are the worst run's.
       const worst = runs.reduce((a, b) => (b.counted.requests > a.counted.requests ? b : a));
       const problems = [...new Set(runs.flatMap((r) => r.wrong))];
@@ -443,7 +395,7 @@ export async function runDrift(deps: DriftDeps): Promise<DriftResult> {
     };
     const byName = await plan("by name", files.byName);
     const byId = await plan("by id", files.byId);
-    const reads = await runReads(sandbox, deps);
+    const reads = await runReads(sandbox, providerText);
 
     const speedup = {
       byName: round(reads.wallSeconds / byName.wallSeconds, 1),
@@ -484,7 +436,7 @@ export async function runDrift(deps: DriftDeps): Promise<DriftResult> {
         dids: DRIFT.dids,
         drifted: DRIFT.drifted,
         sandboxRatePerSecond: DRIFT.rate,
-        sandboxLatencyMs: deps.latencyMs,
+        sandboxLatencyMs: LATENCY_MS,
         trunks: trunks.length,
         trunkGroups: 1,
         planRuns: DRIFT.planRuns,
@@ -503,7 +455,7 @@ export async function runDrift(deps: DriftDeps): Promise<DriftResult> {
 
 // --- Report --------------------------------------------------------------------------------------------------------
 
-export const DRIFT_TITLE = `drift check of 1,000 DIDs (sandbox ${DRIFT.rate} req/s, 20 ms)`;
+export const DRIFT_TITLE = `drift check of 1,000 DIDs (sandbox ${DRIFT.rate} req/s, ${LATENCY_MS} ms)`;
 
 /** The table rows (header first) for run.mts's table(). */
 export function driftRows(result: DriftResult): string[][] {

@@ -14,24 +14,34 @@ when each request starts and the host's event-loop delay; it writes bench/result
 Exit status: 0 whenever it measured, goals met or not (MISS is printed and recorded); 1 when it could not measure; 2 on
 an unknown option; 128 + n on signal n. No host process outlives it. Linux only (/proc); Node 24 runs it as is.
 */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
-import { createSandbox, derivedId, type Sandbox } from "../dist/sandbox/index.js";
-// The tests' host launcher, reused as is: it starts the host exactly as the Pulumi CLI does.
-import { captureProviders, secret, startHost, type Host } from "../test/engine/host.ts";
+import { derivedId } from "../dist/sandbox/index.js";
+import type { Host } from "../test/engine/host.ts";
 import { DRIFT_TITLE, driftNotes, driftRows, runDrift } from "./drift.mts";
-import { round, routingOf, trunkGroup, trunks } from "./world.mts";
+import {
+  endHosts,
+  goalLine,
+  leftBehind,
+  peakMemoryMiB,
+  providerTexts,
+  quantile,
+  root,
+  round,
+  sendAll,
+  sleep,
+  startConfiguredHost,
+  table,
+  type Goal,
+} from "./harness.mts";
+import { LATENCY_MS, routingOf, serveWorld, trunks } from "./world.mts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const probeScript = path.join(root, "bench", "host-probe.cjs");
 
 const DIDS = 500;
 const RATE = 50;
-const LATENCY_MS = 20;
-const API_KEY = "didww-bench-key-0c7d41e9a2";
 const KIND = "didww:DidTrunkAssignment";
 const GOALS = { maxRatio: 1.1, maxFailures: 0, maxThrottledShare: 0.01 };
 const probe = process.argv.includes("--probe");
@@ -40,7 +50,6 @@ const resultsPath = path.join(root, "bench", probe ? "results.probe.json" : "res
 
 // --- The world -----------------------------------------------------------------------------------------------------
 
-const groups = [trunkGroup];
 const dids = Array.from({ length: DIDS }, (_, i) => {
   const number = `4930${String(1_000_000 + i)}`;
   return { id: derivedId("didww", "did", number), number, trunkId: null };
@@ -58,108 +67,7 @@ const declared: Declared[] = dids.map((did, i) => {
   return trunkId !== null ? { name: `did-${i}`, didId: did.id, trunkId } : { name: `did-${i}`, didId: did.id, trunkGroupId: trunkGroupId! };
 });
 
-// --- Processes -----------------------------------------------------------------------------------------------------
-
-interface ProcInfo {
-  pid: number;
-  ppid: number;
-  /** Process group. */
-  pgrp: number;
-  cmdline: string;
-  zombie: boolean;
-}
-
-function processes(): ProcInfo[] {
-  const list: ProcInfo[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // After "(comm) ": state, ppid, pgrp, ...
-      const [state, ppid, pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
-      list.push({ pid: Number(entry), ppid: Number(ppid), pgrp: Number(pgrp), cmdline, zombie: state === "Z" });
-    } catch {
-      // exited while listing
-    }
-  }
-  return list;
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Live processes of a process group. */
-function members(group: number): ProcInfo[] {
-  return processes().filter((p) => p.pgrp === group && !p.zombie);
-}
-
-function kill(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-/**
-Host launchers are started detached (their own process group, as the CLI starts them: the launcher is `sh`, the host
-its child), so a Ctrl-C at the terminal does not reach them. Each group is recorded as soon as it is spawned and
-removed once it is empty; whatever is left when this process exits, however it exits (end, failure, uncaught error,
-SIGINT, SIGTERM, SIGHUP), is killed.
-*/
-const openGroups = new Set<number>();
-process.on("exit", () => {
-  for (const group of openGroups) kill(-group, "SIGKILL");
-});
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-  process.once(signal, () => process.exit(128 + os.constants.signals[signal]));
-}
-
-/** Starts a host, its process group recorded in openGroups from the moment it exists (spawn is synchronous). */
-async function startRecordedHost(env: Record<string, string | undefined>): Promise<{ host: Host; node: number }> {
-  const starting = startHost(root, env);
-  const launcher = processes().find((p) => p.ppid === process.pid && p.pgrp === p.pid && !openGroups.has(p.pid));
-  if (launcher !== undefined) openGroups.add(launcher.pid);
-  const host = await starting;
-  if (launcher === undefined) throw new Error("cannot find the host launcher among this process's children");
-  const node = members(launcher.pid).find((p) => p.ppid === launcher.pid && p.cmdline.includes("dynamic-provider"));
-  if (node === undefined) {
-    await host.close();
-    throw new Error(`cannot find the host's node process under the launcher ${launcher.pid}`);
-  }
-  return { host, node: node.pid };
-}
-
-/** Host processes that had to be killed after close (reported: close alone should end them). */
-const leftBehind: number[] = [];
-
-/** Ends every host process still open: closes each host, then kills whatever of its group is still alive after 5 s. */
-async function endHosts(host: Host | undefined): Promise<void> {
-  if (host !== undefined) await Promise.race([host.close().catch(() => {}), sleep(5000)]);
-  for (const group of openGroups) {
-    const deadline = Date.now() + (host !== undefined ? 5000 : 0);
-    while (members(group).length > 0 && Date.now() < deadline) await sleep(50);
-    const left = members(group);
-    if (left.length > 0) {
-      leftBehind.push(...left.map((p) => p.pid));
-      kill(-group, "SIGKILL");
-    }
-    openGroups.delete(group);
-  }
-}
-
-function statusField(pid: number, field: string): number | undefined {
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return match ? Number(match[1]) : undefined;
-}
-
 // --- Statistics ----------------------------------------------------------------------------------------------------
-
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-
 
 /** Most timestamps (ms, sorted) that fall in any window [t - windowMs, t] ending at one of them. */
 function maxInWindow(sorted: number[], windowMs: number): number {
@@ -218,25 +126,19 @@ interface RunResult {
 }
 
 async function run(name: string, providerText: string, maxRequestsPerSecond: string): Promise<RunResult> {
-  const sandbox: Sandbox = createSandbox({
-    seed: { didww: { trunks, trunkGroups: groups, dids } },
-    apiKey: API_KEY,
-    faults: { rate: RATE, latencyMs: LATENCY_MS },
-  });
-  const urls = await sandbox.listen(0);
+  const sandbox = await serveWorld(dids, RATE);
   const loadBefore = os.loadavg().map((l) => round(l, 2));
 
   // Arrival times at the sandbox's rate limiter: its decision is taken synchronously when a request arrives. This
   // wraps a private method of the fault layer; only diagnostics are lost if it is ever renamed.
-  const arrivals: Arrival[] = [];
-  let t0 = NaN;
+  const arrived: Arrival[] = []; // `at` as performance.now(), made relative to the first Create once they are sent
   const faults = sandbox.faults as unknown as { decide?: (credential: string | undefined) => any };
   const decide = faults.decide;
   if (typeof decide === "function") {
     faults.decide = (credential) => {
       const decision = decide.call(faults, credential);
       const fate = decision?.fate;
-      arrivals.push({ at: performance.now() - t0, outcome: fate?.kind === "answer" ? String(fate.status) : String(fate?.kind) });
+      arrived.push({ at: performance.now(), outcome: fate?.kind === "answer" ? String(fate.status) : String(fate?.kind) });
       return decision;
     };
   }
@@ -250,19 +152,9 @@ async function run(name: string, providerText: string, maxRequestsPerSecond: str
   let host: Host | undefined;
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   try {
-    const started = await startRecordedHost(env);
+    const started = await startConfiguredHost(sandbox, maxRequestsPerSecond, env);
     host = started.host;
     const { provider, Struct } = host.proto;
-
-    const configure = new provider.ConfigureRequest();
-    configure.setArgs(
-      Struct.fromJavaScript({
-        "didww:apiKey": secret(API_KEY),
-        "didww:endpoint": urls.didww,
-        "didww:maxRequestsPerSecond": maxRequestsPerSecond,
-      }),
-    );
-    await host.rpc("configure", configure);
 
     const urn = (resource: string) => `urn:pulumi:bench::didroute::pulumi-nodejs:dynamic/didww:DidTrunkAssignment::${resource}`;
     const checkStarted = performance.now();
@@ -273,7 +165,7 @@ async function run(name: string, providerText: string, maxRequestsPerSecond: str
         check.setUrn(urn(resourceName));
         check.setOlds(Struct.fromJavaScript({}));
         check.setNews(Struct.fromJavaScript({ ...inputs, __provider: providerText }));
-        const response = await host!.rpc("check", check);
+        const response = await started.host.rpc("check", check);
         const failures = response.getFailuresList().map((f: any) => `${f.getProperty()}: ${f.getReason()}`);
         if (failures.length > 0) throw new Error(`check of ${resourceName} failed: ${failures.join("; ")}`);
         return { resource, inputs: response.getInputs() };
@@ -287,36 +179,25 @@ async function run(name: string, providerText: string, maxRequestsPerSecond: str
       create.setProperties(inputs);
       return { resource, create };
     });
-    const latencies: number[] = [];
-    const failureSamples: string[] = [];
-    let rejected = 0;
-    let last = 0;
     loopDelay.enable();
-    t0 = performance.now();
-    await Promise.all(
-      requests.map(async ({ resource, create }) => {
-        const sent = performance.now();
-        try {
-          const response = await host!.rpc("create", create);
-          if (response.getId() !== resource.didId) throw { details: `created id ${response.getId()}, not ${resource.didId}` };
-        } catch (error) {
-          rejected += 1;
-          if (failureSamples.length < 5) failureSamples.push(`${resource.name}: ${(error as any)?.details ?? String(error)}`);
-        } finally {
-          const now = performance.now();
-          latencies.push(now - sent);
-          last = Math.max(last, now);
-        }
-      }),
+    const creates = await sendAll(
+      requests,
+      ({ resource }) => resource.name,
+      async ({ resource, create }) => {
+        const response = await started.host.rpc("create", create);
+        if (response.getId() !== resource.didId) throw { details: `created id ${response.getId()}, not ${resource.didId}` };
+      },
     );
-    const wallMs = last - t0;
     loopDelay.disable();
+    // ms since the first Create was sent.
+    const arrivals = arrived.map(({ at, outcome }) => ({ at: at - creates.t0, outcome }));
 
-    const rss = statusField(started.node, "VmHWM");
+    const providerPeakMemoryMiB = peakMemoryMiB(started.node);
     let hostFigures: Record<string, unknown> | null = null;
-    if (probe) hostFigures = await readProbe(probeFile, t0, arrivals, maxRequestsPerSecond !== "0");
+    if (probe) hostFigures = await readProbe(probeFile, creates.t0, arrivals, maxRequestsPerSecond !== "0");
 
     // Routed as declared?
+    const failureSamples = [...creates.failureSamples];
     let mismatched = 0;
     for (const resource of declared) {
       const did = sandbox.didww.did(resource.didId);
@@ -329,17 +210,17 @@ async function run(name: string, providerText: string, maxRequestsPerSecond: str
 
     const stats = sandbox.faults.stats();
     const floorMs = (DIDS / RATE) * 1000;
-    const sortedLatencies = [...latencies].sort((a, b) => a - b);
+    const sortedLatencies = [...creates.latencies].sort((a, b) => a - b);
     return {
       name,
       maxRequestsPerSecond,
-      wallSeconds: round(wallMs / 1000, 3),
+      wallSeconds: round(creates.wallMs / 1000, 3),
       floorSeconds: floorMs / 1000,
-      ratio: round(wallMs / floorMs, 3),
+      ratio: round(creates.wallMs / floorMs, 3),
       creates: DIDS,
-      rejected,
+      rejected: creates.failures,
       mismatched,
-      failures: rejected + mismatched,
+      failures: creates.failures + mismatched,
       failureSamples,
       requests: stats.requests,
       patches: sandbox.didww.requests.filter((r) => r.method === "PATCH").length,
@@ -352,7 +233,7 @@ async function run(name: string, providerText: string, maxRequestsPerSecond: str
         max: round((sortedLatencies.at(-1) ?? NaN) / 1000, 3),
       },
       checkSeconds: round(checkSeconds, 3),
-      providerPeakMemoryMiB: rss === undefined ? null : round(rss / 1024, 1),
+      providerPeakMemoryMiB,
       arrivals: arrivalFigures(arrivals),
       benchEventLoopDelayMs: { p99: round(loopDelay.percentile(99) / 1e6, 1), max: round(loopDelay.max / 1e6, 1) },
       host: hostFigures,
@@ -452,16 +333,6 @@ async function readProbe(
 
 // --- Report --------------------------------------------------------------------------------------------------------
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
-  return rows
-    .map((r, i) => {
-      const line = r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ");
-      return i === 0 ? `${line}\n${widths.map((w) => "-".repeat(w)).join("  ")}` : line;
-    })
-    .join("\n");
-}
-
 function probeRows(runs: RunResult[]): string[][] {
   const get = (r: RunResult, key: string): any => r.host?.[key];
   const col = (f: (r: RunResult) => string) => runs.map((r) => (r.host && get(r, "grants") > 0 ? f(r) : "n/a"));
@@ -483,7 +354,7 @@ async function main(): Promise<number> {
     console.error("bench: dist/ is missing; run `npm run build` first (npm run bench does)");
     return 1;
   }
-  const providers = await captureProviders(root, API_KEY, path.join(root, "test", "engine", "capture-providers.cjs"));
+  const providers = await providerTexts();
   const providerText = providers[KIND];
   if (providerText === undefined) throw new Error(`no captured provider for ${KIND}`);
   const providerSizes = Object.fromEntries(Object.entries(providers).map(([kind, text]) => [kind, Buffer.byteLength(text)]));
@@ -494,17 +365,10 @@ async function main(): Promise<number> {
   console.log(`  limited run done: ${limited.wallSeconds} s`);
   const baseline = await run("baseline", providerText, "0");
   console.log(`  baseline run done: ${baseline.wallSeconds} s`);
-  const drift = await runDrift({
-    root,
-    apiKey: API_KEY,
-    latencyMs: LATENCY_MS,
-    providerText,
-    startHost: startRecordedHost,
-    endHosts,
-  });
+  const drift = await runDrift(providerText);
   console.log(`  drift check done: plan ${drift.plan.byName.wallSeconds} s / ${drift.plan.byId.wallSeconds} s, reads ${drift.reads.wallSeconds} s\n`);
 
-  const goals = [
+  const goals: Goal[] = [
     { goal: `wall time / floor <= ${GOALS.maxRatio}`, actual: limited.ratio, pass: limited.ratio <= GOALS.maxRatio },
     { goal: "zero failures", actual: limited.failures, pass: limited.failures <= GOALS.maxFailures },
     {
@@ -537,7 +401,7 @@ async function main(): Promise<number> {
   console.log("\nserialized provider size (bytes of __provider):");
   for (const [kind, bytes] of Object.entries(providerSizes)) console.log(`  ${kind.padEnd(34)} ${bytes}`);
   console.log("\ngoals (limited run):");
-  for (const g of goals) console.log(`  ${g.pass ? "PASS" : "MISS"}  ${g.goal}: ${g.actual}`);
+  for (const g of goals) console.log(goalLine(g));
   for (const r of runs) {
     if (r.failureSamples.length > 0) console.log(`\n${r.name} failures (first ${r.failureSamples.length}):\n  ${r.failureSamples.join("\n  ")}`);
   }
@@ -545,7 +409,7 @@ async function main(): Promise<number> {
   console.log(table(driftRows(drift)));
   for (const note of driftNotes(drift)) console.log(`  ${note}`);
   console.log("\ngoals (drift check):");
-  for (const g of drift.goals.checks) console.log(`  ${g.pass ? "PASS" : "MISS"}  ${g.file}: ${g.goal}: ${g.actual}`);
+  for (const g of drift.goals.checks) console.log(goalLine(g, g.file));
   if (leftBehind.length > 0) console.log(`\nWARNING: host processes outlived close and were killed: ${leftBehind.join(", ")}`);
 
   const results = {
@@ -560,7 +424,7 @@ async function main(): Promise<number> {
       pulumi: JSON.parse(readFileSync(path.join(root, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")).version,
       mode,
     },
-    parameters: { creates: DIDS, sandboxRatePerSecond: RATE, sandboxLatencyMs: LATENCY_MS, trunks: trunks.length, trunkGroups: groups.length },
+    parameters: { creates: DIDS, sandboxRatePerSecond: RATE, sandboxLatencyMs: LATENCY_MS, trunks: trunks.length, trunkGroups: 1 },
     providerSizeBytes: providerSizes,
     goals: { allPassed: goals.every((g) => g.pass), checks: goals },
     runs: { limited, baseline },

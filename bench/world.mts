@@ -1,5 +1,13 @@
-/** What both parts of the bench (run.mts, drift.mts) route DIDs to, and how they round their figures. */
-import { derivedId } from "../dist/sandbox/index.js";
+/**
+The world both parts of the bench (run.mts, drift.mts) measure against: the trunks, the group, where each DID is
+routed, and the sandbox that serves them with a rate limit and latency.
+*/
+import { createSandbox, derivedId, type DidwwSeed, type Sandbox } from "../dist/sandbox/index.js";
+
+/** The DIDWW Api-Key the sandbox requires and the provider is configured with. */
+export const API_KEY = "didww-bench-key-0c7d41e9a2";
+/** Milliseconds the sandbox adds before every answer. */
+export const LATENCY_MS = 20;
 
 export interface Routing {
   trunkId: string | null;
@@ -18,4 +26,13 @@ export function routingOf(i: number): Routing {
   return i % 5 === 4 ? { trunkId: null, trunkGroupId: trunkGroup.id } : { trunkId: trunks[i % trunks.length]!.id, trunkGroupId: null };
 }
 
-export const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
+/** A fresh sandbox, listening, with the trunks, the group and `dids`, limited to `rate` requests per second per key. */
+export async function serveWorld(dids: NonNullable<DidwwSeed["dids"]>, rate: number): Promise<Sandbox> {
+  const sandbox = createSandbox({
+    seed: { didww: { trunks, trunkGroups: [trunkGroup], dids } },
+    apiKey: API_KEY,
+    faults: { rate, latencyMs: LATENCY_MS },
+  });
+  await sandbox.listen(0);
+  return sandbox;
+}

@@ -4,12 +4,9 @@ Reads the routing file and the live routing with batched requests (a few for a t
 difference with the request `pulumi up` would send for it.
 */
 import { parseArgs } from "node:util";
-import { carrierxClient } from "../provider/carrierx/client";
-import { didwwClient } from "../provider/didww/client";
-import { configure } from "../provider/settings";
-import { formatProblem, readRoutingFile } from "../routing/file";
+import { formatProblem } from "../routing/file";
 import { formatPlan, planRouting, type PlanFormat } from "../routing/plan";
-import { resolveRouting } from "../routing/resolve";
+import { CLIENTS, HELP, problemCount, readFileArgs, resolveLive, type FileCommand } from "./file-command";
 
 export const PLAN_USAGE = `usage: didroute plan [FILE] [--format text|markdown|json] [--detailed-exitcode]
 
@@ -30,55 +27,35 @@ could not be asked, wrong usage).`;
 
 const FORMATS: readonly PlanFormat[] = ["text", "markdown", "json"];
 
-export async function runPlan(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        format: { type: "string", default: "text" },
-        "detailed-exitcode": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    return usageError((error as Error).message);
-  }
-  if (parsed.values.help) {
-    process.stdout.write(`${PLAN_USAGE}\n`);
-    return 0;
-  }
-  const format = parsed.values.format as PlanFormat;
-  if (!FORMATS.includes(format)) return usageError(`--format must be text, markdown or json, got "${format}"`);
-  if (parsed.positionals.length > 1) return usageError(`one file at a time, got ${parsed.positionals.length}`);
+const PLAN: FileCommand = { name: "plan", usage: PLAN_USAGE, usageExit: 1 };
 
-  const path = parsed.positionals[0] ?? "routing.yaml";
-  const { file, problems } = readRoutingFile(path);
+export async function runPlan(args: string[]): Promise<number> {
+  const options = {
+    format: { type: "string", default: "text" },
+    "detailed-exitcode": { type: "boolean", default: false },
+    help: HELP,
+  } as const;
+  const parsed = readFileArgs(
+    PLAN,
+    () => parseArgs({ args, allowPositionals: true, options }),
+    ({ format }) =>
+      FORMATS.includes(format as PlanFormat) ? undefined : `--format must be text, markdown or json, got "${format}"`,
+  );
+  if (typeof parsed === "number") return parsed;
+  const { values, path, file, problems } = parsed;
   if (problems.length === 0) {
-    // No Pulumi stack here: the environment is the only source, as for a provider with no stack config.
-    configure(undefined);
-    try {
-      const resolved = await resolveRouting(file, { didww: didwwClient, carrierx: carrierxClient });
-      if (resolved.problems.length === 0) {
-        const plan = planRouting(resolved.routing, { didww: didwwClient, carrierx: carrierxClient });
-        process.stdout.write(formatPlan(plan, path, format));
-        return parsed.values["detailed-exitcode"] && plan.changes.length > 0 ? 2 : 0;
-      }
-      problems.push(...resolved.problems);
-    } catch (error) {
-      process.stderr.write(`didroute plan: ${path}: ${(error as Error).message}\n`);
-      return 1;
+    const resolved = await resolveLive(PLAN, path, file);
+    if (typeof resolved === "number") return resolved;
+    if (resolved.problems.length === 0) {
+      const plan = planRouting(resolved.routing, CLIENTS);
+      // One of FORMATS: readFileArgs checked it.
+      process.stdout.write(formatPlan(plan, path, values.format as PlanFormat));
+      return values["detailed-exitcode"] && plan.changes.length > 0 ? 2 : 0;
     }
+    problems.push(...resolved.problems);
   }
   // Problems go to stderr, so that stdout holds nothing but a plan (JSON output stays parseable).
   for (const problem of problems) process.stderr.write(`${formatProblem(path, problem)}\n`);
-  process.stderr.write(`${path}: ${problems.length === 1 ? "1 problem" : `${problems.length} problems`}; nothing planned\n`);
-  return 1;
-}
-
-/** Wrong usage is an error (1), never 2, which --detailed-exitcode reserves for drift. */
-function usageError(message: string): number {
-  process.stderr.write(`didroute plan: ${message}\n${PLAN_USAGE}\n`);
+  process.stderr.write(`${path}: ${problemCount(problems)}; nothing planned\n`);
   return 1;
 }

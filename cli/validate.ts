@@ -4,11 +4,8 @@ is merged. Offline by default (no credentials, no network); `--online` also reso
 the APIs, with the same credentials and endpoints the resources use from the environment.
 */
 import { parseArgs } from "node:util";
-import { carrierxClient } from "../provider/carrierx/client";
-import { didwwClient } from "../provider/didww/client";
-import { configure } from "../provider/settings";
-import { formatProblem, readRoutingFile, type RoutingFile } from "../routing/file";
-import { resolveRouting } from "../routing/resolve";
+import { formatProblem, type RoutingFile } from "../routing/file";
+import { HELP, problemCount, readFileArgs, resolveLive, type FileCommand } from "./file-command";
 
 export const VALIDATE_USAGE = `usage: didroute validate [FILE] [--online]
 
@@ -21,44 +18,24 @@ Checks a routing file (default: routing.yaml) and prints each problem as FILE:LI
 
 Exit codes: 0 valid, 1 problems found (or an API could not be asked), 2 wrong usage.`;
 
+const VALIDATE: FileCommand = { name: "validate", usage: VALIDATE_USAGE, usageExit: 2 };
+
 export async function runValidate(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: { online: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
-    });
-  } catch (error) {
-    process.stderr.write(`didroute validate: ${(error as Error).message}\n${VALIDATE_USAGE}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    process.stdout.write(`${VALIDATE_USAGE}\n`);
-    return 0;
-  }
-  if (parsed.positionals.length > 1) {
-    process.stderr.write(`didroute validate: one file at a time, got ${parsed.positionals.length}\n${VALIDATE_USAGE}\n`);
-    return 2;
-  }
-  const path = parsed.positionals[0] ?? "routing.yaml";
-  const { file, problems } = readRoutingFile(path);
-  if (problems.length === 0 && parsed.values.online) {
-    // No Pulumi stack here: the environment is the only source, as for a provider with no stack config.
-    configure(undefined);
-    try {
-      problems.push(...(await resolveRouting(file, { didww: didwwClient, carrierx: carrierxClient })).problems);
-    } catch (error) {
-      process.stderr.write(`didroute validate: ${path}: ${(error as Error).message}\n`);
-      return 1;
-    }
+  const options = { online: { type: "boolean", default: false }, help: HELP } as const;
+  const parsed = readFileArgs(VALIDATE, () => parseArgs({ args, allowPositionals: true, options }));
+  if (typeof parsed === "number") return parsed;
+  const { values, path, file, problems } = parsed;
+  if (problems.length === 0 && values.online) {
+    const resolved = await resolveLive(VALIDATE, path, file);
+    if (typeof resolved === "number") return resolved;
+    problems.push(...resolved.problems);
   }
   for (const problem of problems) process.stdout.write(`${formatProblem(path, problem)}\n`);
   if (problems.length > 0) {
-    process.stderr.write(`${path}: ${problems.length === 1 ? "1 problem" : `${problems.length} problems`}\n`);
+    process.stderr.write(`${path}: ${problemCount(problems)}\n`);
     return 1;
   }
-  process.stdout.write(`${path}: valid${parsed.values.online ? " and resolved" : ""} (${summary(file)})\n`);
+  process.stdout.write(`${path}: valid${values.online ? " and resolved" : ""} (${summary(file)})\n`);
   return 0;
 }
 

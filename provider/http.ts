@@ -97,6 +97,18 @@ export function backoffDelay(retry: number, random: number = Math.random()): num
   return Math.round(exponential * (1 + random / 4));
 }
 
+/**
+How long the waits between attempts last, as a share of what the policy asks for: 1, unless the process environment
+says otherwise. The fault matrix (test/engine/faults.engine.test.ts) runs this policy through the real provider host
+at a quarter of its waits, so that its dozens of retries do not take minutes; which attempts are made, in which order
+and within which budget is the same at any scale. Deliberately not a setting: nobody should run a provider that waits
+less than an API asks.
+*/
+function waitScale(): number {
+  const scale = Number(process.env["PULUMI_DIDROUTE_TEST_WAIT_SCALE"]);
+  return scale > 0 && scale < 1 ? scale : 1;
+}
+
 /** What one call learns across its attempts. */
 interface Attempts {
   deadline: number;
@@ -112,6 +124,7 @@ limiter shared by all clients of the same API endpoint and credential.
 */
 export function createHttpClient(options: HttpClientOptions): HttpSend {
   const { limits } = options;
+  const scale = waitScale();
   const limiter = limiterFor(options.system, options.baseUrl, options.credential, limits.maxRequestsPerSecond);
   let instance: Promise<Got> | undefined;
   const client = (): Promise<Got> => {
@@ -134,7 +147,8 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
             if (computedValue === 0) return 0; // not retryable: method, status, error code or attempt count
             const state = attemptsOf(error.options.context);
             // A delay of 0 tells got not to retry, so "Retry-After: 0" (retry now) becomes 1 ms.
-            const delay = retryAfter === undefined ? backoffDelay(attemptCount) : Math.max(1, retryAfter);
+            const asked = retryAfter === undefined ? backoffDelay(attemptCount) : retryAfter;
+            const delay = Math.max(1, Math.round(asked * scale));
             if (Date.now() + delay >= state.deadline) {
               state.budgetSpent = true;
               return 0;

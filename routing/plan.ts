@@ -5,9 +5,9 @@ resources' diff uses (provider/changes.ts), and each change's request built by t
 */
 import type { CarrierxClient } from "../provider/carrierx/client";
 import { didRoutingDiffers, membersDiffer, trunkGroupSidDiffers } from "../provider/changes";
-import type { DidwwClient } from "../provider/didww/client";
+import type { DidRouting, DidwwClient } from "../provider/didww/client";
 import type { HttpRequest } from "../provider/http";
-import type { ResolvedRouting } from "./resolve";
+import type { ResolvedCarrierxDid, ResolvedDidwwDid, ResolvedDidwwGroup, ResolvedRouting } from "./resolve";
 
 /** A trunk or trunk group: its id, and its name when a lookup of this run returned it. */
 export interface Named {
@@ -49,74 +49,107 @@ export interface PlanClients {
 }
 
 export function planRouting(routing: ResolvedRouting, clients: PlanClients): Plan {
-  const changes: PlannedChange[] = [];
-  let unchanged = 0;
+  const plan: Plan = { changes: [], unchanged: 0 };
   // Each client is asked for once, and only when its API has a change to show (settings are read on each call).
   let didwwClient: DidwwClient | undefined;
   let carrierxClient: CarrierxClient | undefined;
-  const didww = () => (didwwClient ??= clients.didww());
-  const carrierx = () => (carrierxClient ??= clients.carrierx());
-  const { trunkNames, groupNames } = routing.didww;
-  const trunk = (id: string): Named => ({ id, name: trunkNames.get(id) ?? null });
-  const group = (id: string): Named => ({ id, name: groupNames.get(id) ?? null });
-  const didwwRoute = (r: { trunkId: string | null; trunkGroupId: string | null }): DidRoute =>
-    r.trunkId !== null ? { trunk: trunk(r.trunkId) } : r.trunkGroupId !== null ? { trunkGroup: group(r.trunkGroupId) } : null;
-
-  for (const { entry, live, want } of routing.didww.dids) {
-    if (!didRoutingDiffers(live, want)) {
-      unchanged += 1;
-      continue;
+  const once: PlanClients = {
+    didww: () => (didwwClient ??= clients.didww()),
+    carrierx: () => (carrierxClient ??= clients.carrierx()),
+  };
+  const add = <R extends Resolved>(kind: EntryKind<R>, entries: readonly R[]) => {
+    for (const resolved of entries) {
+      if (!kind.differs(resolved)) {
+        plan.unchanged += 1;
+        continue;
+      }
+      plan.changes.push({
+        system: kind.system,
+        kind: kind.kind,
+        ...kind.show(resolved, routing),
+        request: kind.request(resolved, once),
+        line: resolved.entry.at.line,
+      });
     }
-    const client = didww();
-    changes.push({
-      system: "DIDWW",
-      kind: "DidTrunkAssignment",
-      target: { number: `+${live.number}`, id: live.id },
-      from: didwwRoute(live),
-      to: didwwRoute(want),
-      request: onWire(client.basePath, client.didRoutingRequest(live.id, want)),
-      line: entry.at.line,
-    });
-  }
-  for (const { entry, live, wantTrunkIds } of routing.didww.trunkGroups) {
-    if (!membersDiffer(live.trunkIds, wantTrunkIds)) {
-      unchanged += 1;
-      continue;
-    }
-    const client = didww();
-    changes.push({
-      system: "DIDWW",
-      kind: "TrunkGroupMembership",
-      target: { name: live.name, id: live.id },
-      from: { trunks: live.trunkIds.map(trunk) },
-      to: { trunks: wantTrunkIds.map(trunk) },
-      request: onWire(client.basePath, client.trunkGroupTrunksRequest(live.id, wantTrunkIds)),
-      line: entry.at.line,
-    });
-  }
-  const cxGroup = (sid: string | null): DidRoute =>
-    sid === null ? null : { trunkGroup: { id: sid, name: routing.carrierx.groupNames.get(sid) ?? null } };
-  for (const { entry, live, wantTrunkGroupSid } of routing.carrierx.dids) {
-    if (!trunkGroupSidDiffers(live.trunkGroupSid, wantTrunkGroupSid)) {
-      unchanged += 1;
-      continue;
-    }
-    const client = carrierx();
-    changes.push({
-      system: "CarrierX",
-      kind: "DidTrunkGroupAssignment",
-      target: { number: `+${live.phonenumber}`, id: live.didSid },
-      from: cxGroup(live.trunkGroupSid),
-      to: cxGroup(wantTrunkGroupSid),
-      request: onWire(client.basePath, client.didTrunkGroupRequest(live.didSid, wantTrunkGroupSid)),
-      line: entry.at.line,
-    });
-  }
-  return { changes, unchanged };
+  };
+  add(DIDWW_DID, routing.didww.dids);
+  add(DIDWW_GROUP, routing.didww.trunkGroups);
+  add(CARRIERX_DID, routing.carrierx.dids);
+  return plan;
 }
 
-function onWire(basePath: string, request: HttpRequest & { method: "PATCH" }): PlannedChange["request"] {
-  return { method: request.method, path: `${basePath}/${request.path}`, body: request.body };
+type Resolved = { entry: { at: { line: number } } };
+
+/** What sets one kind of entry apart; planRouting does the rest the same way for all three. */
+interface EntryKind<R extends Resolved> {
+  system: PlannedChange["system"];
+  kind: PlannedChange["kind"];
+  /** The comparison the resource's diff makes (provider/changes.ts). */
+  differs(resolved: R): boolean;
+  /** What is routed, how now and how the file wants it, with the names this run's lookups returned. */
+  show(resolved: R, routing: ResolvedRouting): Pick<PlannedChange, "target" | "from" | "to">;
+  /** Built by the client method that sends it. */
+  request(resolved: R, clients: PlanClients): PlannedChange["request"];
+}
+
+const DIDWW_DID: EntryKind<ResolvedDidwwDid> = {
+  system: "DIDWW",
+  kind: "DidTrunkAssignment",
+  differs: ({ live, want }) => didRoutingDiffers(live, want),
+  show: ({ live, want }, { didww }) => ({
+    target: { number: `+${live.number}`, id: live.id },
+    from: didwwRoute(live, didww),
+    to: didwwRoute(want, didww),
+  }),
+  request: ({ live, want }, clients) => onWire(clients.didww(), (client) => client.didRoutingRequest(live.id, want)),
+};
+
+const DIDWW_GROUP: EntryKind<ResolvedDidwwGroup> = {
+  system: "DIDWW",
+  kind: "TrunkGroupMembership",
+  differs: ({ live, wantTrunkIds }) => membersDiffer(live.trunkIds, wantTrunkIds),
+  show: ({ live, wantTrunkIds }, { didww }) => ({
+    target: { name: live.name, id: live.id },
+    from: { trunks: live.trunkIds.map((id) => named(didww.trunkNames, id)) },
+    to: { trunks: wantTrunkIds.map((id) => named(didww.trunkNames, id)) },
+  }),
+  request: ({ live, wantTrunkIds }, clients) =>
+    onWire(clients.didww(), (client) => client.trunkGroupTrunksRequest(live.id, wantTrunkIds)),
+};
+
+const CARRIERX_DID: EntryKind<ResolvedCarrierxDid> = {
+  system: "CarrierX",
+  kind: "DidTrunkGroupAssignment",
+  differs: ({ live, wantTrunkGroupSid }) => trunkGroupSidDiffers(live.trunkGroupSid, wantTrunkGroupSid),
+  show: ({ live, wantTrunkGroupSid }, { carrierx }) => ({
+    target: { number: `+${live.phonenumber}`, id: live.didSid },
+    from: carrierxRoute(live.trunkGroupSid, carrierx.groupNames),
+    to: carrierxRoute(wantTrunkGroupSid, carrierx.groupNames),
+  }),
+  request: ({ live, wantTrunkGroupSid }, clients) =>
+    onWire(clients.carrierx(), (client) => client.didTrunkGroupRequest(live.didSid, wantTrunkGroupSid)),
+};
+
+function named(names: ReadonlyMap<string, string>, id: string): Named {
+  return { id, name: names.get(id) ?? null };
+}
+
+function didwwRoute(routing: DidRouting, { trunkNames, groupNames }: ResolvedRouting["didww"]): DidRoute {
+  if (routing.trunkId !== null) return { trunk: named(trunkNames, routing.trunkId) };
+  return routing.trunkGroupId !== null ? { trunkGroup: named(groupNames, routing.trunkGroupId) } : null;
+}
+
+function carrierxRoute(trunkGroupSid: string | null, groupNames: ReadonlyMap<string, string>): DidRoute {
+  return trunkGroupSid === null ? null : { trunkGroup: named(groupNames, trunkGroupSid) };
+}
+
+/** The request as it leaves: the endpoint's own path (e.g. /v3) in front of the client's path. */
+function onWire<C extends { basePath: string }>(
+  client: C,
+  build: (client: C) => HttpRequest & { method: "PATCH" },
+): PlannedChange["request"] {
+  const request = build(client);
+  return { method: request.method, path: `${client.basePath}/${request.path}`, body: request.body };
 }
 
 // --- Output --------------------------------------------------------------------------------------------------------

@@ -65,6 +65,11 @@ export interface Sandbox {
   /** Valid after listen. */
   readonly urls: SandboxUrls;
   close(): Promise<void>;
+  /**
+  Answers one request as the listening sandbox does, for serving it from a server of your own (which is then what
+  `listen` would have been): `origin` is that server's `http://host:port`, for the links the APIs render.
+  */
+  handle(request: IncomingMessage, response: ServerResponse, origin: string): Promise<void>;
 }
 
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
@@ -145,7 +150,7 @@ class CombinedSandbox implements Sandbox {
   private readonly listener = new LoopbackListener(
     "combined",
     "",
-    (request, response, baseUrl) => this.dispatch(request, response, baseUrl),
+    (request, response, origin) => this.handle(request, response, origin),
     (response, error) => fail(response, error, carrierxInternalError),
   );
 
@@ -178,7 +183,7 @@ class CombinedSandbox implements Sandbox {
   }
 
   /** `origin` is http://127.0.0.1:<port>; each API gets its own base URL, for the absolute links it renders. */
-  private async dispatch(request: IncomingMessage, response: ServerResponse, origin: string): Promise<void> {
+  async handle(request: IncomingMessage, response: ServerResponse, origin: string): Promise<void> {
     const path = (request.url ?? "/").split("?")[0] ?? "/";
     const route = this.routes.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`));
     if (route === undefined) return notFound(response, path);

@@ -9,28 +9,27 @@
    failing, as a CI drift check would);
 6. reverts it with `pulumi up --refresh`, destroys the demo stack and removes its state.
 
-Needs the Pulumi CLI on PATH; without it, says so in one line and exits 1. Run by Node 24 directly (type stripping).
+Runs a Pulumi CLI on PATH, or else the one the `pulumi` devDependency (Pulumi's npm package) downloads on first use
+(scripts/pulumi-cli.mts). It checks the CLI answers before it starts anything: when there is none and none can be
+downloaded, it says so in one line and exits 1, leaving no sandbox, temporary directory or stack file behind.
+Run by Node 24 directly (type stripping).
 */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createSandbox, loadSeed, type Sandbox } from "../dist/sandbox/index.js";
+import { findPulumi, type PulumiCli } from "./pulumi-cli.mts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const STACK = "demo";
 
-function pulumiOnPath(): boolean {
-  const probe = spawnSync("pulumi", ["version"], { stdio: "ignore" });
-  return probe.error === undefined && probe.status === 0;
-}
-
 /** Runs `pulumi …` in the project with the demo's environment; resolves to its exit code, output shown as it comes. */
-function pulumi(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+function pulumi(cli: PulumiCli, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   process.stdout.write(`\n$ pulumi ${args.join(" ")}\n`);
   return new Promise((resolve, reject) => {
-    const child = spawn("pulumi", args, { cwd: root, env, stdio: "inherit" });
+    const child = spawn(cli.command, [...cli.prefix, ...args], { cwd: root, env, stdio: "inherit" });
     child.on("error", reject);
     child.on("exit", (code) => resolve(code ?? 1));
   });
@@ -46,8 +45,8 @@ function didroute(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-async function must(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const code = await pulumi(args, env);
+async function must(cli: PulumiCli, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const code = await pulumi(cli, args, env);
   if (code !== 0) throw new Error(`pulumi ${args[0]} failed with exit code ${code}`);
 }
 
@@ -77,10 +76,12 @@ function routingTable(sandbox: Sandbox): string {
 }
 
 async function main(): Promise<number> {
-  if (!pulumiOnPath()) {
-    process.stderr.write("npm run demo needs the Pulumi CLI, which is not on PATH: see https://www.pulumi.com/docs/iac/download-install/\n");
+  const cli = await findPulumi(root);
+  if ("problem" in cli) {
+    process.stderr.write(`${cli.problem}\n`);
     return 1;
   }
+  process.stdout.write(`Pulumi CLI: ${cli.source}\n`);
   const apiKey = "demo-didww-key";
   const token = "demo-carrierx-token";
   const sandbox = createSandbox({ seed: loadSeed(path.join(root, "examples", "sandbox.yaml")), apiKey, token });
@@ -99,8 +100,8 @@ async function main(): Promise<number> {
   };
   process.stdout.write(`Sandbox: DIDWW ${urls.didww}, CarrierX ${urls.carrierx}\n\nBefore:\n${routingTable(sandbox)}\n`);
   try {
-    await must(["stack", "init", STACK, "--non-interactive"], env);
-    await must(["up", "--yes", "--non-interactive", "--stack", STACK], env);
+    await must(cli, ["stack", "init", STACK, "--non-interactive"], env);
+    await must(cli, ["up", "--yes", "--non-interactive", "--stack", STACK], env);
     process.stdout.write(`\nAfter pulumi up (routing.yaml applied):\n${routingTable(sandbox)}\n`);
 
     const did = sandbox.didww.dids().find((d) => d.number === "16091609123456797");
@@ -111,16 +112,16 @@ async function main(): Promise<number> {
 
     const planned = await didroute(["plan", "routing.yaml", "--detailed-exitcode"], env);
     process.stdout.write(`\ndidroute plan exited ${planned} (2: drift), from a few batched reads and without Pulumi state\n`);
-    const drift = await pulumi(["preview", "--refresh", "--expect-no-changes", "--non-interactive", "--stack", STACK], env);
+    const drift = await pulumi(cli, ["preview", "--refresh", "--expect-no-changes", "--non-interactive", "--stack", STACK], env);
     process.stdout.write(
       drift === 0
         ? "\npulumi preview --refresh did NOT find the change: this is a bug, please report it\n"
         : `\npulumi preview --refresh found the drift and exited ${drift}: a scheduled CI job fails the same way\n`,
     );
-    await must(["up", "--refresh", "--yes", "--non-interactive", "--stack", STACK], env);
+    await must(cli, ["up", "--refresh", "--yes", "--non-interactive", "--stack", STACK], env);
     process.stdout.write(`\nAfter pulumi up --refresh (drift reverted):\n${routingTable(sandbox)}\n`);
-    await must(["destroy", "--yes", "--non-interactive", "--stack", STACK], env);
-    await must(["stack", "rm", STACK, "--yes", "--non-interactive"], env);
+    await must(cli, ["destroy", "--yes", "--non-interactive", "--stack", STACK], env);
+    await must(cli, ["stack", "rm", STACK, "--yes", "--non-interactive"], env);
     return drift === 0 || planned !== 2 ? 1 : 0;
   } finally {
     await sandbox.close();

@@ -1,9 +1,8 @@
 import { execFile, spawn } from "node:child_process";
-import { cp } from "node:fs/promises";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { installPackedPackage } from "./install";
+import { projectDir } from "../setup/projects";
 
 /** The didroute command as an installed package ships it: its bin, the routing file checks and the default seed. */
 const exec = promisify(execFile);
@@ -11,10 +10,9 @@ let project: string;
 let cli: string;
 
 beforeAll(async () => {
-  project = await installPackedPackage();
+  project = projectDir("consumer");
   const manifest = JSON.parse((await exec(process.execPath, ["-p", "JSON.stringify(require('pulumi-didroute/package.json'))"], { cwd: project })).stdout);
   cli = path.join(project, "node_modules", "pulumi-didroute", manifest.bin.didroute);
-  await cp(path.resolve(__dirname, "..", "..", "routing.yaml"), path.join(project, "routing.yaml"));
 });
 
 describe("didroute installed from the npm pack tarball", () => {

@@ -4,8 +4,9 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, loadSeed, type Sandbox } from "../../sandbox";
-import { changes, Engine, type Declared } from "../engine/engine";
+import { changes, Engine, HostPool, type Declared } from "../engine/engine";
 import { runToEnd, type Ended } from "../run-to-end";
+import { MODE_LABELS, projectDir, type Mode } from "../setup/projects";
 
 /**
 The main job end to end, without the Pulumi CLI: the root program (program/index.ts, which applies routing.yaml)
@@ -17,9 +18,9 @@ const exec = promisify(execFile);
 const KEY = "e2e-didww-key-5d1c";
 const TOKEN = "e2e-carrierx-token-77aa";
 
-/** `projectDir` holds program/index.ts and routing.yaml, with pulumi-didroute resolvable from it. */
-export function defineMainJobSuite(label: string, projectDir: () => Promise<string>): void {
-  describe(`the main job (${label}): routing.yaml applied through the dynamic-provider host`, () => {
+/** The project of `mode` holds program/index.ts and routing.yaml, with pulumi-didroute resolvable from it. */
+export function defineMainJobSuite(mode: Mode): void {
+  describe(`the main job (${MODE_LABELS[mode]}): routing.yaml applied through the dynamic-provider host`, () => {
     interface Registered {
       type: string;
       name: string;
@@ -31,12 +32,17 @@ export function defineMainJobSuite(label: string, projectDir: () => Promise<stri
     let cwd: string;
 
     beforeAll(async () => {
-      cwd = await projectDir();
+      cwd = projectDir(mode);
       sandbox = createSandbox({ seed: loadSeed(path.join(root, "examples", "sandbox.yaml")), apiKey: KEY, token: TOKEN });
       const urls = await sandbox.listen(0);
       config = { "didww:endpoint": urls.didww, "didww:apiKey": KEY, "carrierx:endpoint": urls.carrierx, "carrierx:token": TOKEN };
     });
-    afterAll(() => sandbox?.close());
+    // The phases share provider hosts where that cannot make a difference (see test/engine/hosts.ts).
+    const hosts = new HostPool();
+    afterAll(async () => {
+      await hosts.closeAll();
+      await sandbox?.close();
+    });
 
     /** `npx didroute plan routing.yaml …` in the project, with the sandbox's endpoints and credentials. */
     let didroute: string;
@@ -128,7 +134,7 @@ export function defineMainJobSuite(label: string, projectDir: () => Promise<stri
           didId: byName(sandbox.didww.dids().map((d) => ({ ...d, name: d.number })), "16091609123456797").id,
           trunkId: byName(sandbox.didww.trunks(), "pbx-frankfurt").id,
         });
-        engine = new Engine({ cwd, providers, config, env: { HOME: process.env["HOME"] } });
+        engine = new Engine({ cwd, providers, config, env: { HOME: process.env["HOME"] }, hosts });
         const since = mark();
         const result = await engine.up(declared);
         expect(result.failures).toEqual([]);

@@ -1,7 +1,7 @@
-import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createSandbox, type RecordedRequest, type Sandbox, type SandboxUrls } from "../../sandbox";
-import { captureProviders, Engine, type Declared, type PhaseResult } from "./engine";
+import { projectDir, providersOf } from "../setup/projects";
+import { Engine, type Declared, type PhaseResult } from "./engine";
 import { secret } from "./host";
 import { sids } from "./carrierx-suite";
 import { didwwSeed, ids as suiteIds } from "./didww-suite";
@@ -65,10 +65,9 @@ function seed() {
 
 // --- The world each class runs in -----------------------------------------------------------------------------------
 
-const ROOT = path.resolve(__dirname, "../..");
 let providers: Record<string, string> | undefined;
-beforeAll(async () => {
-  providers = await captureProviders(ROOT, "bad-input-capture-secret-0b1d");
+beforeAll(() => {
+  providers = providersOf("repository");
 });
 
 /** Everything the sandbox routes: DIDs, trunks and group members at DIDWW, DIDs and trunk groups at CarrierX. */
@@ -114,7 +113,7 @@ async function openWorld(): Promise<World> {
       };
       for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
       if (providers === undefined) throw new Error("providers are captured in beforeAll");
-      return new Engine({ cwd: ROOT, providers, config: merged, env: { HOME: process.env["HOME"], ...env } });
+      return new Engine({ cwd: projectDir("repository"), providers, config: merged, env: { HOME: process.env["HOME"], ...env } });
     },
     wire: () => [...api.didww.requests, ...api.carrierx.requests].map(line),
     close: () => api.close(),

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { createCarrierxSandbox } from "../../sandbox/carrierx";
 import { useEngineFixture, type Declared } from "./engine";
+import { CAPTURE_SECRET, MODE_LABELS, type Mode } from "../setup/projects";
 import { secret } from "./host";
 
 /**
-The CarrierX resource through @pulumi/pulumi's real dynamic-provider host, one host process per phase, against the
-CarrierX sandbox on 127.0.0.1. Run for a repository checkout and for a project that installed the packed tarball: the
-same provider text must work in both.
+The CarrierX resource through @pulumi/pulumi's real dynamic-provider host (shared by phases where that cannot
+matter, a new one per phase where a new process is the point; see hosts.ts), against the CarrierX sandbox on 127.0.0.1.
+Run for a repository checkout and for a project that installed the packed tarball: the same provider text must work
+in both.
 */
 export const TOKEN = "carrierx-test-token-8d41c2b7e9";
 export const sids = {
@@ -34,13 +36,13 @@ export function carrierxSeed() {
   };
 }
 
-export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promise<string>): void {
-  describe(`CarrierX resource through the dynamic-provider host (${mode})`, () => {
+export function defineCarrierxEngineSuite(mode: Mode): void {
+  describe(`CarrierX resource through the dynamic-provider host (${MODE_LABELS[mode]})`, () => {
     const f = useEngineFixture({
-      projectDir,
-      credential: TOKEN,
+      mode,
       sandbox: () => createCarrierxSandbox({ token: TOKEN, seed: carrierxSeed() }),
-      config: (sandbox) => ({ "carrierx:token": secret(TOKEN), "carrierx:endpoint": sandbox.url }),
+      basePath: "/core/v2",
+      config: (url) => ({ "carrierx:token": secret(TOKEN), "carrierx:endpoint": url }),
     });
     const engine = f.engine;
     const wire = (from = 0) => f.sandbox.requests.slice(from).map((r) => `${r.method} ${r.path} ${JSON.stringify(r.body)}`);
@@ -57,7 +59,9 @@ export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promis
     });
 
     it("up, refresh, up again, update and destroy: one PATCH of only trunk_group_sid per change, never a PUT", async () => {
-      const stack = engine();
+      // Refresh and destroy start hosts of their own, as the CLI's commands do: they run the stored provider text in
+      // a process that never ran the program.
+      const stack = f.engineWithNewHostsForRefreshAndDestroy();
       const up = await stack.up(program());
       expect(up.failures).toEqual([]);
       expect(up.steps.map((s) => s.op)).toEqual(["create", "create"]);
@@ -244,7 +248,7 @@ export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promis
       expect(f.sandbox.did(sids.didA)).toMatchObject({ trunk_group_sid: sids.group3 });
 
       const wrongToken = "wrong-token-0123456789";
-      const denied = await engine({ config: { "carrierx:token": secret(wrongToken), "carrierx:endpoint": f.sandbox.url } }).up(
+      const denied = await engine({ config: { "carrierx:token": secret(wrongToken), "carrierx:endpoint": f.url } }).up(
         program().slice(0, 1),
       );
       expect(denied.failures[0]!.message).toBe(
@@ -257,17 +261,17 @@ export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promis
 
     it("credentials: config wins over the environment, the environment works alone, none gives a clear error", async () => {
       const both = engine({
-        config: { "carrierx:token": secret(TOKEN), "carrierx:endpoint": f.sandbox.url },
+        config: { "carrierx:token": secret(TOKEN), "carrierx:endpoint": f.url },
         env: { CARRIERX_TOKEN: "stale-env-token", CARRIERX_ENDPOINT: "http://127.0.0.1:9/core/v2" },
       });
       expect((await both.up(program().slice(0, 1))).failures).toEqual([]);
       expect(f.sandbox.requests.at(-1)!.headers["authorization"]).toBe(`Bearer ${TOKEN}`);
 
-      const envOnly = engine({ config: {}, env: { CARRIERX_TOKEN: TOKEN, CARRIERX_ENDPOINT: f.sandbox.url } });
+      const envOnly = engine({ config: {}, env: { CARRIERX_TOKEN: TOKEN, CARRIERX_ENDPOINT: f.url } });
       expect((await envOnly.up(program().slice(1, 2))).failures).toEqual([]);
       expect(f.sandbox.did(sids.didB)).toMatchObject({ trunk_group_sid: sids.group });
 
-      const none = engine({ config: { "carrierx:endpoint": f.sandbox.url }, env: {} });
+      const none = engine({ config: { "carrierx:endpoint": f.url }, env: {} });
       const failed = await none.up(program().slice(0, 1));
       expect(failed.failures).toEqual([
         {
@@ -279,7 +283,7 @@ export function defineCarrierxEngineSuite(mode: string, projectDir: () => Promis
     });
 
     it("keeps the token out of state, outputs and the host's log across every phase", async () => {
-      const stack = engine();
+      const stack = f.engine();
       const logs = [(await stack.up(program())).log, (await stack.refresh()).log];
       expect(JSON.stringify([...stack.state.values()])).not.toContain(TOKEN);
       logs.push((await stack.destroy()).log);

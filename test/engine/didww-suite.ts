@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { createDidwwSandbox } from "../../sandbox/didww";
 import { useEngineFixture, type Declared } from "./engine";
+import { CAPTURE_SECRET, MODE_LABELS, type Mode } from "../setup/projects";
 import { secret } from "./host";
 
 /**
-The DIDWW resources through @pulumi/pulumi's real dynamic-provider host, one host process per phase, against the
-DIDWW sandbox on 127.0.0.1. Run for a repository checkout and for a project that installed the packed tarball: the
-same provider text must work in both.
+The DIDWW resources through @pulumi/pulumi's real dynamic-provider host (shared by phases where that cannot
+matter, a new one per phase where a new process is the point; see hosts.ts), against the DIDWW sandbox on 127.0.0.1.
+Run for a repository checkout and for a project that installed the packed tarball: the same provider text must work
+in both.
 */
 export const API_KEY = "didww-test-key-5f1c9a7e2b";
 export const ids = {
@@ -40,13 +42,13 @@ export function didwwSeed() {
   };
 }
 
-export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<string>): void {
-  describe(`DIDWW resources through the dynamic-provider host (${mode})`, () => {
+export function defineDidwwEngineSuite(mode: Mode): void {
+  describe(`DIDWW resources through the dynamic-provider host (${MODE_LABELS[mode]})`, () => {
     const f = useEngineFixture({
-      projectDir,
-      credential: API_KEY,
+      mode,
       sandbox: () => createDidwwSandbox({ apiKey: API_KEY, seed: didwwSeed() }),
-      config: (sandbox) => ({ "didww:apiKey": secret(API_KEY), "didww:endpoint": sandbox.url }),
+      basePath: "/v3",
+      config: (url) => ({ "didww:apiKey": secret(API_KEY), "didww:endpoint": url }),
     });
     const engine = f.engine;
     const patches = () => f.sandbox.requests.filter((r) => r.method === "PATCH");
@@ -60,13 +62,15 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
       for (const kind of [DID, MEMBERS]) {
         const text = f.providers[kind]!;
         expect(text).toContain(`"${kind}"`);
-        expect(text).not.toContain(API_KEY);
+        expect(text).not.toContain(CAPTURE_SECRET);
         expect(text.length).toBeLessThan(4096);
       }
     });
 
     it("up, refresh, up again and destroy: one PATCH per change, outputs as DIDWW reports them", async () => {
-      const stack = engine();
+      // Refresh and destroy start hosts of their own, as the CLI's commands do: they run the stored provider text in
+      // a process that never ran the program.
+      const stack = f.engineWithNewHostsForRefreshAndDestroy();
       const up = await stack.up(program());
       expect(up.failures).toEqual([]);
       expect(up.steps.map((s) => s.op)).toEqual(["create", "create", "create"]);
@@ -259,7 +263,7 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
       );
       expect(stack.state.size).toBe(0);
 
-      const wrongKey = engine({ config: { "didww:apiKey": secret("wrong-key-0123"), "didww:endpoint": f.sandbox.url } });
+      const wrongKey = engine({ config: { "didww:apiKey": secret("wrong-key-0123"), "didww:endpoint": f.url } });
       const denied = await wrongKey.up(program().slice(0, 1));
       expect(denied.failures[0]!.message).toMatch(/^DIDWW rejected the API key \(401 on PATCH \/v3\/dids\/.*missing or invalid/);
       expect(denied.failures[0]!.message).not.toContain("wrong-key-0123");
@@ -268,25 +272,25 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
 
     it("credentials: config wins over the environment, the environment works alone, none gives a clear error", async () => {
       const both = engine({
-        config: { "didww:apiKey": secret(API_KEY), "didww:endpoint": f.sandbox.url },
+        config: { "didww:apiKey": secret(API_KEY), "didww:endpoint": f.url },
         env: { DIDWW_API_KEY: "stale-env-key", DIDWW_ENDPOINT: "http://127.0.0.1:9/v3" },
       });
       expect((await both.up(program().slice(0, 1))).failures).toEqual([]);
       expect(f.sandbox.requests.at(-1)!.headers["api-key"]).toBe(API_KEY);
 
-      const envOnly = engine({ config: {}, env: { DIDWW_API_KEY: API_KEY, DIDWW_ENDPOINT: f.sandbox.url } });
+      const envOnly = engine({ config: {}, env: { DIDWW_API_KEY: API_KEY, DIDWW_ENDPOINT: f.url } });
       const up = await envOnly.up(program().slice(1, 2));
       expect(up.failures).toEqual([]);
       expect(f.sandbox.did(ids.didB)).toMatchObject({ trunkGroupId: ids.group });
 
-      const none = engine({ config: { "didww:endpoint": f.sandbox.url }, env: {} });
+      const none = engine({ config: { "didww:endpoint": f.url }, env: {} });
       const failed = await none.up(program().slice(0, 1));
       expect(failed.failures[0]!.message).toContain('pulumi config set --secret didww:apiKey');
     });
 
     it("sends the documented headers and the pre-2021-12-15 names when an old API version is configured", async () => {
       const stack = engine({
-        config: { "didww:apiKey": secret(API_KEY), "didww:endpoint": f.sandbox.url, "didww:apiVersion": "2017-09-18" },
+        config: { "didww:apiKey": secret(API_KEY), "didww:endpoint": f.url, "didww:apiVersion": "2017-09-18" },
       });
       const up = await stack.up(program());
       expect(up.failures).toEqual([]);
@@ -321,7 +325,7 @@ export function defineDidwwEngineSuite(mode: string, projectDir: () => Promise<s
     });
 
     it("keeps the key out of state, outputs and the host's log across every phase", async () => {
-      const stack = engine();
+      const stack = f.engine();
       const logs = [(await stack.up(program())).log, (await stack.refresh()).log];
       expect(JSON.stringify([...stack.state.values()])).not.toContain(API_KEY);
       logs.push((await stack.destroy()).log);

@@ -1,12 +1,16 @@
-import { afterEach, beforeAll, beforeEach } from "vitest";
-import * as path from "node:path";
-import { captureProviders, startHost, type Host } from "./host";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import { projectDir, providersOf, type Mode } from "../setup/projects";
+import type { Host } from "./host";
+import { HostPool, startConfigured, type HostKey } from "./hosts";
 
-export { captureProviders };
+export { HostPool };
 
 /**
-A small stand-in for the Pulumi engine: it keeps a stack's state between phases and, for each phase, starts a fresh
-dynamic-provider host (as every `pulumi up`, `refresh` and `destroy` does) and sends the RPCs the engine would, in
+A small stand-in for the Pulumi engine: it keeps a stack's state between phases and, for each phase, runs the
+phase in a dynamic-provider host (a fresh one per phase, as every `pulumi up`, `refresh` and `destroy` starts, or one
+shared through a HostPool where that cannot make a difference: see hosts.ts) and sends the RPCs the engine would, in
 the engine's order: Configure first; Check then Diff then Create/Update for each declared resource; Read on
 refresh; deletes of removed or replaced resources last.
 */
@@ -53,6 +57,19 @@ export interface EngineOptions {
   config: Record<string, unknown>;
   /** The environment of the host process, which the CLI passes through from the user's shell. */
   env: Record<string, string | undefined>;
+  /** Hosts shared with the file's other phases and stacks; without a pool every phase starts its own host. */
+  hosts?: HostPool;
+  /**
+  Phases that start a host of their own even with a pool, as the CLI does for every command: refresh and destroy then
+  run the provider text stored in state, in a process that never ran the program.
+  */
+  newHostFor?: readonly ("refresh" | "destroy")[];
+}
+
+/** The host a phase runs in, and how the phase tells the pool that it sent a Create or Update. */
+interface Deployment {
+  host: Host;
+  wrote(): void;
 }
 
 function urnOf(kind: string, name: string): string {
@@ -65,19 +82,81 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {}
 
-  private async phase(body: (host: Host, result: PhaseResult) => Promise<void>): Promise<PhaseResult> {
-    const host = await startHost(this.options.cwd, this.options.env);
+  /**
+  Runs one phase. `deletes` says whether the phase will send a Delete; it is asked only of a shared host that has
+  already run a Create or Update, and may send Check and Diff (which change nothing) to find out.
+  */
+  private async phase(
+    name: "up" | "refresh" | "destroy",
+    deletes: (host: Host) => Promise<boolean>,
+    body: (deployment: Deployment, result: PhaseResult) => Promise<void>,
+  ): Promise<PhaseResult> {
     const result: PhaseResult = { steps: [], failures: [], log: "" };
+    const key: HostKey = { cwd: this.options.cwd, env: this.options.env, config: this.options.config };
+    const pool = this.options.hosts;
+    if (pool === undefined) {
+      const host = await startConfigured(key);
+      try {
+        await body({ host, wrote: () => {} }, result);
+      } finally {
+        await host.close();
+        result.log = host.output();
+      }
+      return result;
+    }
+    let lease = await pool.lease(key);
+    const renew = name !== "up" && this.options.newHostFor?.includes(name) === true;
+    if (renew || (lease.wrote && (await deletes(lease.host)))) lease = await pool.renew(key);
+    const { host } = lease;
+    const from = host.output().length;
     try {
-      const request = new host.proto.provider.ConfigureRequest();
-      request.setArgs(host.proto.Struct.fromJavaScript(this.options.config));
-      await host.rpc("configure", request);
-      await body(host, result);
+      await body({ host, wrote: () => (lease.wrote = true) }, result);
     } finally {
-      await host.close();
-      result.log = host.output();
+      await host.drain();
+      result.log = host.output().slice(from);
     }
     return result;
+  }
+
+  /** Check then Diff, as `up` sends them: whether `declared` replaces or removes anything the state holds. */
+  private async replacesOrRemoves(host: Host, declared: Declared[]): Promise<boolean> {
+    const declaredUrns = new Set(declared.map((resource) => urnOf(resource.kind, resource.name)));
+    if ([...this.state.keys()].some((urn) => !declaredUrns.has(urn))) return true;
+    for (const resource of declared) {
+      const old = this.state.get(urnOf(resource.kind, resource.name));
+      if (old === undefined) continue;
+      const checked = await this.check(host, resource, old).catch(() => undefined);
+      if (checked === undefined || "failures" in checked) continue; // nothing is sent for it
+      const response = await this.diff(host, old, checked.inputs);
+      if (response.getReplacesList().length > 0) return true;
+    }
+    return false;
+  }
+
+  private async check(
+    host: Host,
+    resource: Declared,
+    old: StateEntry | undefined,
+  ): Promise<{ inputs: Record<string, any> } | { failures: { property: string; reason: string }[] }> {
+    const { provider, Struct } = host.proto;
+    const check = new provider.CheckRequest();
+    check.setUrn(urnOf(resource.kind, resource.name));
+    check.setOlds(Struct.fromJavaScript(old?.inputs ?? {}));
+    check.setNews(Struct.fromJavaScript({ ...resource.inputs, __provider: this.provider(resource.kind) }));
+    const response = await host.rpc("check", check);
+    const failures = response.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() }));
+    return failures.length > 0 ? { failures } : { inputs: response.getInputs().toJavaScript() };
+  }
+
+  private diff(host: Host, old: StateEntry, inputs: Record<string, any>): Promise<any> {
+    const { provider, Struct } = host.proto;
+    const diff = new provider.DiffRequest();
+    diff.setUrn(old.urn);
+    diff.setId(old.id);
+    diff.setOlds(Struct.fromJavaScript(old.outputs));
+    diff.setNews(Struct.fromJavaScript(inputs));
+    diff.setOldInputs(Struct.fromJavaScript(old.inputs));
+    return host.rpc("diff", diff);
   }
 
   private provider(kind: string): string {
@@ -88,7 +167,8 @@ export class Engine {
 
   /** `pulumi up` (or `pulumi preview` with `dryRun`, which stops after Check and Diff). */
   up(declared: Declared[], { dryRun = false } = {}): Promise<PhaseResult> {
-    return this.phase(async (host, result) => {
+    const deletes = async (host: Host) => !dryRun && (await this.replacesOrRemoves(host, declared));
+    return this.phase("up", deletes, async ({ host, wrote }, result) => {
       const { provider, Struct } = host.proto;
       const toDelete: { name: string; entry: StateEntry }[] = [];
       const declaredUrns = new Set<string>();
@@ -96,20 +176,14 @@ export class Engine {
         const urn = urnOf(resource.kind, resource.name);
         declaredUrns.add(urn);
         const old = this.state.get(urn);
-        const news = { ...resource.inputs, __provider: this.provider(resource.kind) };
-        const check = new provider.CheckRequest();
-        check.setUrn(urn);
-        check.setOlds(Struct.fromJavaScript(old?.inputs ?? {}));
-        check.setNews(Struct.fromJavaScript(news));
         let inputs: Record<string, any>;
         try {
-          const response = await host.rpc("check", check);
-          const failures = response.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() }));
-          if (failures.length > 0) {
-            result.failures.push({ name: resource.name, rpc: "check", message: "check failed", failures });
+          const checked = await this.check(host, resource, old);
+          if ("failures" in checked) {
+            result.failures.push({ name: resource.name, rpc: "check", message: "check failed", failures: checked.failures });
             continue;
           }
-          inputs = response.getInputs().toJavaScript();
+          inputs = checked.inputs;
         } catch (error) {
           result.failures.push({ name: resource.name, rpc: "check", message: (error as any).details });
           continue;
@@ -117,19 +191,14 @@ export class Engine {
 
         let op: Step["op"] = "create";
         if (old) {
-          const diff = new provider.DiffRequest();
-          diff.setUrn(urn);
-          diff.setId(old.id);
-          diff.setOlds(Struct.fromJavaScript(old.outputs));
-          diff.setNews(Struct.fromJavaScript(inputs));
-          diff.setOldInputs(Struct.fromJavaScript(old.inputs));
-          const response = await host.rpc("diff", diff);
+          const response = await this.diff(host, old, inputs);
           const changes = response.getChanges();
           if (changes === provider.DiffResponse.DiffChanges.DIFF_NONE) op = "same";
           else op = response.getReplacesList().length > 0 ? "replace" : "update";
         }
         result.steps.push({ op, name: resource.name });
         if (dryRun || op === "same") continue;
+        wrote();
         try {
           if (op === "update") {
             const update = new provider.UpdateRequest();
@@ -197,7 +266,7 @@ export class Engine {
 
   /** `pulumi refresh`: Read with the last outputs and inputs; an empty id drops the resource from state. */
   refresh(): Promise<PhaseResult> {
-    return this.phase(async (host, result) => {
+    return this.phase("refresh", async () => false, async ({ host }, result) => {
       const { provider, Struct } = host.proto;
       for (const [urn, entry] of this.state) {
         const name = urn.split("::").pop()!;
@@ -229,7 +298,7 @@ export class Engine {
 
   /** `pulumi destroy`. */
   destroy(): Promise<PhaseResult> {
-    return this.phase(async (host, result) => {
+    return this.phase("destroy", async () => this.state.size > 0, async ({ host }, result) => {
       for (const [urn, entry] of [...this.state].reverse()) {
         const name = urn.split("::").pop()!;
         try {
@@ -258,50 +327,96 @@ export class Engine {
 }
 
 
-/** The `__provider` text of every kind, serialized by a program running in `cwd` (see capture-providers.cjs). */
-
-/** A local stand-in of an API (a sandbox) as the engine suites use it. */
+/**
+A local stand-in of an API (a sandbox) as the engine suites use it: it answers requests that a server of the fixture's
+hands it, `baseUrl` being the URL the API is served under (for the links it renders).
+*/
 export interface StandIn {
-  readonly url: string;
-  listen(port?: number): Promise<string>;
-  close(): Promise<void>;
+  handle(request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void>;
 }
 
 export interface EngineFixture<S extends StandIn> {
-  /** The `__provider` text of every kind, captured once per suite from a program in the project directory. */
+  /** The `__provider` text of every kind, captured once per run from a program in the project directory. */
   readonly providers: Record<string, string>;
   /** A fresh, seeded stand-in for each test. */
   readonly sandbox: S;
+  /** Where the stand-in is served: the same URL for every test of the file (the base path included). */
+  readonly url: string;
   /** A stack with the stand-in's default config and a bare environment, unless overridden. */
   engine(overrides?: { config?: Record<string, unknown>; env?: Record<string, string | undefined> }): Engine;
+  /**
+  A stack whose refresh and destroy each start a host of their own, as `pulumi refresh` and `pulumi destroy` do: they
+  run the provider text stored in state, in a process that never ran the program (see hosts.ts).
+  */
+  engineWithNewHostsForRefreshAndDestroy(overrides?: { config?: Record<string, unknown>; env?: Record<string, string | undefined> }): Engine;
 }
 
 /**
-The set-up every engine suite shares; call it inside `describe`. `credential` is put into the capturing program's
-config and environment, so the suites can assert the serialized text never holds it.
+The set-up every engine suite shares; call it inside `describe`. The providers were serialized by a program whose
+every credential was CAPTURE_SECRET (test/setup/global.ts), so the suites can assert the text never holds it.
+
+Each test gets a new stand-in, served at one URL for the whole file: with the same URL the stacks of different tests
+have the same config, so they can share provider hosts (see hosts.ts).
 */
 export function useEngineFixture<S extends StandIn>(options: {
-  projectDir: () => Promise<string>;
-  credential: string;
+  /** The Pulumi project the hosts run in (see test/setup/projects.ts). */
+  mode: Mode;
   sandbox: () => S;
-  config: (sandbox: S) => Record<string, unknown>;
+  /** The API's path under the server, e.g. "/v3"; "" for the combined sandbox, which dispatches by path itself. */
+  basePath: string;
+  config: (url: string) => Record<string, unknown>;
 }): EngineFixture<S> {
   let cwd: string | undefined;
   let providers: Record<string, string> | undefined;
   let sandbox: S | undefined;
+  let url: string | undefined;
+  const hosts = new HostPool();
+  const server = createServer((request, response) => {
+    const current = sandbox;
+    if (current === undefined) {
+      response.writeHead(503).end("no test is running");
+      return;
+    }
+    current.handle(request, response, `${url}`).catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
+      response.end(`stand-in failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  });
   beforeAll(async () => {
-    cwd = await options.projectDir();
-    providers = await captureProviders(cwd, options.credential);
+    cwd = projectDir(options.mode);
+    providers = providersOf(options.mode);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve());
+    });
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${options.basePath}`;
   });
-  beforeEach(async () => {
+  afterAll(async () => {
+    await hosts.closeAll();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  });
+  beforeEach(() => {
     sandbox = options.sandbox();
-    await sandbox.listen(0);
   });
-  afterEach(() => sandbox?.close());
+  afterEach(() => {
+    sandbox = undefined;
+  });
   const ready = <T>(value: T | undefined, what: string): T => {
     if (value === undefined) throw new Error(`the engine fixture has no ${what} yet (used outside a test?)`);
     return value;
   };
+  const stack = (overrides: { config?: Record<string, unknown>; env?: Record<string, string | undefined> }, newHostFor: EngineOptions["newHostFor"] = []) =>
+    new Engine({
+      cwd: ready(cwd, "project directory"),
+      providers: ready(providers, "providers"),
+      config: overrides.config ?? options.config(ready(url, "url")),
+      env: overrides.env ?? { HOME: process.env["HOME"] },
+      hosts,
+      newHostFor,
+    });
   return {
     get providers() {
       return ready(providers, "providers");
@@ -309,14 +424,11 @@ export function useEngineFixture<S extends StandIn>(options: {
     get sandbox() {
       return ready(sandbox, "sandbox");
     },
-    engine(overrides = {}) {
-      return new Engine({
-        cwd: ready(cwd, "project directory"),
-        providers: ready(providers, "providers"),
-        config: overrides.config ?? options.config(ready(sandbox, "sandbox")),
-        env: overrides.env ?? { HOME: process.env["HOME"] },
-      });
+    get url() {
+      return ready(url, "url");
     },
+    engine: (overrides = {}) => stack(overrides),
+    engineWithNewHostsForRefreshAndDestroy: (overrides = {}) => stack(overrides, ["refresh", "destroy"]),
   };
 }
 

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
 import {
@@ -17,7 +16,7 @@ import { carrierxSeed, sids } from "./carrierx-suite";
 
 /**
 The retry policy of provider/http.ts, end to end: the built package inside @pulumi/pulumi's real dynamic-provider
-host (one host process per phase), against the combined sandbox with scripted faults. Each test asserts that the
+host (shared by phases where that cannot matter, see hosts.ts), against the combined sandbox with scripted faults. Each test asserts that the
 operation completes (or fails as the policy says), what the sandbox holds afterwards, and how many attempts the
 sandbox saw for each resource's request.
 
@@ -48,10 +47,10 @@ function seed() {
 }
 
 /**
-The combined sandbox as the engine fixture's StandIn (its `url` is DIDWW's; config takes both from `urls`). Every
-request either API logs is stamped with the time it was logged (test process clock), so waits between attempts can
-be measured: an attempt is logged before it is answered, so the gap between two logged attempts is at least the
-client's wait in between.
+The combined sandbox as the engine fixture's StandIn (served at the origin; it dispatches by path). Every request
+either API logs is stamped with the time it was logged (test process clock), so waits between attempts can be
+measured: an attempt is logged before it is answered, so the gap between two logged attempts is at least the client's
+wait in between.
 */
 class FaultSandbox implements StandIn {
   readonly api: Sandbox = createSandbox({ seed: seed(), apiKey: API_KEY, token: TOKEN });
@@ -70,16 +69,8 @@ class FaultSandbox implements StandIn {
     }
   }
 
-  get url(): string {
-    return this.api.urls.didww;
-  }
-
-  async listen(port?: number): Promise<string> {
-    return (await this.api.listen(port)).didww;
-  }
-
-  close(): Promise<void> {
-    return this.api.close();
+  handle(request: IncomingMessage, response: ServerResponse, origin: string): Promise<void> {
+    return this.api.handle(request, response, origin);
   }
 
   /** The logged attempts of one request (method and path, any query), with the time each was logged. */
@@ -123,6 +114,15 @@ class FaultSandbox implements StandIn {
   }
 }
 
+/**
+The provider waits this share of what the retry policy asks for (PULUMI_DIDROUTE_TEST_WAIT_SCALE, read by
+provider/http.ts): the same attempts in the same order, at a quarter of the time. Budgets are scaled alike, so each
+runs out after the same attempts as at full scale.
+*/
+const SCALE = 0.25;
+/** What the retry policy says to wait, in milliseconds, as this file's provider waits it. */
+const scaled = (ms: number) => ms * SCALE;
+
 /** Lets the request through untouched: a scripted "no fault", to place faults on later requests. */
 const PASS: ScriptedFault = { latencyMs: 0 };
 
@@ -132,7 +132,7 @@ function script(fault: ScriptedFault, ...counts: number[]): ScriptedFault[] {
 }
 
 /** The policy's shortest wait before retry n without Retry-After: 0.5 s × 2^(n−1), before jitter (which only adds). */
-const backoffFloor = (retry: number) => 500 * 2 ** (retry - 1);
+const backoffFloor = (retry: number) => scaled(500 * 2 ** (retry - 1));
 /** Timers may fire a millisecond early by another process's clock; an allowance far below what is discriminated. */
 const CLOCK_SLACK_MS = 5;
 
@@ -155,12 +155,12 @@ const SLOW_CONFIG = { "didww:requestTimeoutSeconds": "0.4", "carrierx:requestTim
 type LaterPhase = "refresh" | "update" | "destroy";
 
 /**
-Every kind is met by the three creates; some also by the operations of later phases (each phase costs a host start
-and the waits, so the file stays near a minute and a half): a 5xx and a dropped connection through every operation, a
-timeout and Retry-After on reads, a 429 without Retry-After on deletes.
+Every kind is met by the three creates; some also by the operations of later phases (each costs its waits, and a
+destroy a host start): a 5xx and a dropped connection through every operation, a timeout and Retry-After on reads, a
+429 without Retry-After on deletes.
 */
 const KINDS: (FaultKind & { later: LaterPhase[] })[] = [
-  { name: "429 with Retry-After: 1", fault: { status: 429, retryAfter: 1 }, minWait: () => 1000, later: ["refresh"] },
+  { name: "429 with Retry-After: 1", fault: { status: 429, retryAfter: 1 }, minWait: () => scaled(1000), later: ["refresh"] },
   { name: "429 without Retry-After", fault: { status: 429 }, minWait: backoffFloor, later: ["destroy"] },
   { name: "500", fault: { status: 500 }, minWait: backoffFloor, later: [] },
   { name: "502", fault: { status: 502 }, minWait: backoffFloor, later: [] },
@@ -178,31 +178,32 @@ const KINDS: (FaultKind & { later: LaterPhase[] })[] = [
 ];
 
 describe("retries through the dynamic-provider host, against the sandbox's faults", () => {
+  const urls = (origin: string) => ({ didww: `${origin}/v3`, carrierx: `${origin}/core/v2` });
   const f = useEngineFixture({
-    projectDir: async () => path.resolve(__dirname, "../.."),
-    credential: API_KEY,
+    mode: "repository",
     sandbox: () => new FaultSandbox(),
-    config: (s) => ({
+    basePath: "",
+    config: (origin) => ({
       "didww:apiKey": secret(API_KEY),
-      "didww:endpoint": s.api.urls.didww,
+      "didww:endpoint": urls(origin).didww,
       "carrierx:token": secret(TOKEN),
-      "carrierx:endpoint": s.api.urls.carrierx,
+      "carrierx:endpoint": urls(origin).carrierx,
     }),
   });
   const sandbox = () => f.sandbox;
+  const env = { HOME: process.env["HOME"], PULUMI_DIDROUTE_TEST_WAIT_SCALE: String(SCALE) };
   /** A stack with both APIs' credentials and endpoints, and `config` (limits, timeouts) on top. */
-  const engine = (config: Record<string, string> = {}) => {
-    const s = sandbox();
-    return f.engine({
+  const engine = (config: Record<string, string> = {}, credentials = { apiKey: API_KEY, token: TOKEN }) =>
+    f.engine({
       config: {
-        "didww:apiKey": secret(API_KEY),
-        "didww:endpoint": s.api.urls.didww,
-        "carrierx:token": secret(TOKEN),
-        "carrierx:endpoint": s.api.urls.carrierx,
+        "didww:apiKey": secret(credentials.apiKey),
+        "didww:endpoint": urls(f.url).didww,
+        "carrierx:token": secret(credentials.token),
+        "carrierx:endpoint": urls(f.url).carrierx,
         ...config,
       },
+      env,
     });
-  };
   const arrivals = () => sandbox().api.faults.stats().requests;
 
   /**
@@ -324,10 +325,12 @@ describe("retries through the dynamic-provider host, against the sandbox's fault
     });
   }
 
-  const BUDGET = { "didww:operationTimeoutSeconds": "3", "carrierx:operationTimeoutSeconds": "3" };
-  /** ` (after N attempts over X.Y s; the <key> budget of 3 s was spent)` as a pattern; X.Y is captured. */
+  /** 3 s at full scale: room for two retries (0.5 s and 1 s, jitter included) but not a third (2 s more). */
+  const BUDGET_SECONDS = String(scaled(3));
+  const BUDGET = { "didww:operationTimeoutSeconds": BUDGET_SECONDS, "carrierx:operationTimeoutSeconds": BUDGET_SECONDS };
+  /** ` (after N attempts over X.Y s; the <key> budget of … s was spent)` as a pattern; X.Y is captured. */
   const spent = (attempts: number, system: "didww" | "carrierx") =>
-    ` \\(after ${attempts} attempts over (\\d+\\.\\d) s; the ${system}:operationTimeoutSeconds budget of 3 s was spent\\)`;
+    ` \\(after ${attempts} attempts over (\\d+\\.\\d) s; the ${system}:operationTimeoutSeconds budget of ${BUDGET_SECONDS} s was spent\\)`;
   const STATUS_TEXT: Record<string, string> = { "500": "Internal Server Error", "502": "Bad Gateway", "503": "Service Unavailable" };
 
   /** Three attempts, 0.5 s then 1 s apart at least, as the policy makes them within a 3 s budget. */
@@ -353,7 +356,7 @@ describe("retries through the dynamic-provider host, against the sandbox's fault
       `^DIDWW answered 503 to PATCH /v3/dids/${ids.didA} for DID ${ids.didA}: Service Unavailable${spent(3, "didww")}$`,
     ).exec(a!);
     expect(aMatch, a).not.toBeNull();
-    const origin = escape(s.api.urls.didww);
+    const origin = escape(urls(f.url).didww);
     const bMatch = new RegExp(
       `^DIDWW PATCH /v3/dids/${ids.didB} failed before an answer arrived: ECONNRESET \\(${origin}\\)` +
         `${spent(3, "didww")}; the last answer was 503$`,
@@ -365,9 +368,10 @@ describe("retries through the dynamic-provider host, against the sandbox's fault
     ).exec(c!);
     expect(cMatch, c).not.toBeNull();
     expect(cMatch![2]).toBe(STATUS_TEXT[cMatch![1]!]);
-    // The waits before the two retries alone take 1.5 s.
-    for (const match of [aMatch, bMatch]) expect(Number(match![1])).toBeGreaterThanOrEqual(1.5);
-    expect(Number(cMatch![3])).toBeGreaterThanOrEqual(1.5);
+    // The waits before the two retries alone take 1.5 s at full scale (0.375 s here, shown as 0.4 at least).
+    const waited = Number(scaled(1.5).toFixed(1));
+    for (const match of [aMatch, bMatch]) expect(Number(match![1])).toBeGreaterThanOrEqual(waited);
+    expect(Number(cMatch![3])).toBeGreaterThanOrEqual(waited);
 
     expectThreeAttemptsWithBackoff("PATCH", DIDWW_DID(ids.didA));
     expectThreeAttemptsWithBackoff("PATCH", DIDWW_DID(ids.didB));
@@ -503,15 +507,7 @@ describe("retries through the dynamic-provider host, against the sandbox's fault
     expect(arrivals() - before).toBe(6);
     expect(stack.state.size).toBe(0);
 
-    const wrong = f.engine({
-      config: {
-        "didww:apiKey": secret("wrong-didww-key-0123"),
-        "didww:endpoint": s.api.urls.didww,
-        "carrierx:token": secret("wrong-carrierx-token-0123"),
-        "carrierx:endpoint": s.api.urls.carrierx,
-        ...BUDGET,
-      },
-    });
+    const wrong = engine(BUDGET, { apiKey: "wrong-didww-key-0123", token: "wrong-carrierx-token-0123" });
     const denied = await wrong.up([
       { name: "a401", kind: DID, inputs: { didId: ids.didB, trunkId: ids.trunk1 } },
       { name: "c401", kind: CX, inputs: { didSid: sids.didB, trunkGroupSid: sids.group2 } },

@@ -11,8 +11,16 @@ request messages the engine sends. Nothing of the provider runs in the test proc
 export interface Host {
   /** Sends one RPC; resolves with the response message or rejects with the gRPC error (message in `details`). */
   rpc<T = any>(method: string, request: unknown): Promise<T>;
-  /** Everything the host printed after its port line: what the Pulumi CLI shows as the provider's log. */
+  /** Everything the host printed after its port line, in arrival order: what the Pulumi CLI shows as its log. */
   output(): string;
+  /**
+  Resolves once everything the host printed before this call is in `output()`. The host's output comes through pipes
+  that this process reads on its own schedule, so an RPC's answer can arrive before a line the provider printed while
+  handling it.
+  */
+  drain(): Promise<void>;
+  /** False once the host process has exited. */
+  alive(): boolean;
   close(): Promise<void>;
   proto: {
     provider: any;
@@ -36,27 +44,48 @@ export async function startHost(cwd: string, env: Record<string, string | undefi
 
   const child: ChildProcess = spawn("sh", [path.join(pulumiDir, "pulumi-resource-pulumi-nodejs"), "127.0.0.1:0"], {
     cwd,
-    // The launcher runs `node` from PATH: make it this Node (24), as the CLI would find the user's.
-    env: { ...env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env["PATH"] ?? ""}` },
+    env: {
+      ...env,
+      // The launcher runs `node` from PATH: make it this Node (24), as the CLI would find the user's.
+      PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env["PATH"] ?? ""}`,
+      // Node's on-disk cache of compiled modules (vitest.config.mts sets it): loading @pulumi/pulumi is most of a
+      // host's start, and the cache changes how fast the same code loads, nothing else.
+      ...(process.env["NODE_COMPILE_CACHE"] ? { NODE_COMPILE_CACHE: process.env["NODE_COMPILE_CACHE"] } : {}),
+    },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group: the launcher is `sh`, and the host is its child; closing must end both.
     detached: true,
   });
-  let stdout = "";
-  let stderr = "";
+  // "close" rather than "exit": it also waits for the pipes (the node host holds them), so output() is complete.
+  const closed = new Promise((resolve) => child.once("close", resolve));
+  // Until the port line arrives stdout is only that; afterwards both streams go to the log as they arrive.
+  let portLine: string | undefined = "";
+  let log = "";
+  const markers = new Set<() => void>();
+  let drains = 0;
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host did not start:\n${stdout}\n${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`host did not start:\n${portLine}\n${log}`)), 20_000);
     child.stdout!.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const first = stdout.split("\n");
-      if (first.length > 1) {
+      if (portLine === undefined) {
+        log += chunk.toString();
+        return;
+      }
+      portLine += chunk.toString();
+      const newline = portLine.indexOf("\n");
+      if (newline >= 0) {
         clearTimeout(timer);
-        resolve(Number(first[0]));
+        log += portLine.slice(newline + 1);
+        resolve(Number(portLine.slice(0, newline)));
+        portLine = undefined;
       }
     });
-    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("exit", (code) => reject(new Error(`host exited with ${code}:\n${stdout}\n${stderr}`)));
+    child.stderr!.on("data", (chunk: Buffer) => {
+      log += chunk.toString();
+      for (const check of [...markers]) check();
+    });
+    child.on("exit", (code) => reject(new Error(`host exited with ${code}:\n${portLine ?? ""}\n${log}`)));
   });
+  const alive = () => child.exitCode === null && child.signalCode === null;
   const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
 
   return {
@@ -65,15 +94,40 @@ export async function startHost(cwd: string, env: Record<string, string | undefi
       new Promise((resolve, reject) => {
         client[method](request, (error: unknown, response: any) => (error ? reject(error) : resolve(response)));
       }),
-    output: () => stdout.slice(stdout.indexOf("\n") + 1) + stderr,
+    output: () => log,
+    alive,
+    drain: async () => {
+      // A Check whose provider text throws makes the host print `<error>: <stack>` to stderr, synchronously (stderr
+      // is a pipe) and before it answers. Without a stack it is one short line, written at once. When that line has
+      // arrived, so has everything printed before it; the line itself is cut out.
+      const marker = `pulumi-didroute-test-drain-${++drains}`;
+      const line = `Error: ${marker}: \n`;
+      const arrived = new Promise<void>((resolve) => {
+        const check = () => {
+          const at = log.indexOf(line);
+          if (at < 0) return;
+          log = log.slice(0, at) + log.slice(at + line.length);
+          markers.delete(check);
+          resolve();
+        };
+        markers.add(check);
+      });
+      const request = new provider.CheckRequest();
+      request.setUrn("urn:pulumi:test::didroute::pulumi-nodejs:dynamic:Drain::drain");
+      request.setOlds(Struct.fromJavaScript({}));
+      request.setNews(Struct.fromJavaScript({ __provider: `throw Object.assign(new Error(${JSON.stringify(marker)}), { stack: "" });` }));
+      await new Promise<void>((resolve) => client.check(request, () => resolve()));
+      await arrived;
+    },
     close: async () => {
       client.close();
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once("exit", resolve));
+      try {
         // Signal the group, not just `sh`: killing the launcher alone leaves the node host running.
         process.kill(-child.pid!, "SIGTERM");
-        await exited;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error; // the whole group has already gone
       }
+      await closed;
     },
   };
 }
