@@ -13,7 +13,10 @@ interface Run {
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
+  /** How it ended, once it has and everything it printed has arrived. */
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves once `ready()` holds after some output arrived; rejects if the process exits first. */
+  until(ready: () => boolean, what: string): Promise<void>;
 }
 
 const children = new Set<ChildProcess>();
@@ -23,32 +26,56 @@ function didroute(...args: string[]): Run {
   children.add(child);
   let stdout = "";
   let stderr = "";
-  child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const waiting = new Set<() => void>();
+  const arrived = () => {
+    for (const check of [...waiting]) check();
+  };
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+    arrived();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    arrived();
+  });
+  // "close" rather than "exit": the process has ended and so have both pipes, so what it printed is all there.
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on("exit", (code, signal) => {
+    child.on("close", (code, signal) => {
       children.delete(child);
       resolve({ code, signal });
     });
   });
-  return { child, stdout: () => stdout, stderr: () => stderr, exit };
+  const closed = exit.then(() => undefined);
+  const until = (ready: () => boolean, what: string) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!ready()) return;
+        waiting.delete(check);
+        resolve();
+      };
+      waiting.add(check);
+      check();
+      void closed.then(() => {
+        if (!waiting.has(check)) return;
+        waiting.delete(check);
+        reject(new Error(`didroute ended before it printed ${what}; stdout: ${stdout} stderr: ${stderr}`));
+      });
+    });
+  return { child, stdout: () => stdout, stderr: () => stderr, exit, until };
 }
 
 /** A JSON answer, typed loosely as tests read it. */
 const json = async (response: Response): Promise<any> => response.json();
 
-/** The two base URLs from stdout, once the sandbox is listening. */
+/**
+The two base URLs from stdout, once the sandbox is listening and has printed its hint: the URLs go to stdout and the
+hint to stderr, two pipes that arrive in either order.
+*/
 async function urlsOf(run: Run): Promise<{ didww: string; carrierx: string }> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const didww = /^DIDWW\s+(\S+)$/m.exec(run.stdout())?.[1];
-    const carrierx = /^CarrierX\s+(\S+)$/m.exec(run.stdout())?.[1];
-    if (didww !== undefined && carrierx !== undefined) return { didww, carrierx };
-    if (run.child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`didroute sandbox printed no URLs; stdout: ${run.stdout()} stderr: ${run.stderr()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const didww = () => /^DIDWW\s+(\S+)$/m.exec(run.stdout())?.[1];
+  const carrierx = () => /^CarrierX\s+(\S+)$/m.exec(run.stdout())?.[1];
+  await run.until(() => didww() !== undefined && carrierx() !== undefined && run.stderr().includes("Stop with Ctrl-C.\n"), "its URLs");
+  return { didww: didww()!, carrierx: carrierx()! };
 }
 
 /** No test leaves a sandbox process behind, whatever failed. */
