@@ -132,6 +132,11 @@ export const DIDWW_DEFAULT_API_VERSION = "2026-04-16";
 export function didwwSettings(): DidwwSettings {
   const apiKey = requireCredential("DIDWW", "API key", "didww:apiKey", "<key>", "DIDWW_API_KEY");
   const endpoint = endpointSetting("DIDWW", "didww:endpoint", "DIDWW_ENDPOINT", DIDWW_DEFAULT_ENDPOINT);
+  return { apiKey, endpoint, apiVersion: didwwApiVersion(), limits: limitsSetting("DIDWW", "didww") };
+}
+
+/** `didww:apiVersion` (or DIDWW_API_VERSION, or the default), checked; needs no credential, so checks can ask. */
+export function didwwApiVersion(): string {
   const apiVersion = resolve("didww:apiVersion", "DIDWW_API_VERSION") ?? DIDWW_DEFAULT_API_VERSION;
   if (!isApiVersion(apiVersion)) {
     throw new DidrouteError(
@@ -140,7 +145,7 @@ export function didwwSettings(): DidwwSettings {
       { system: "DIDWW" },
     );
   }
-  return { apiKey, endpoint, apiVersion, limits: limitsSetting("DIDWW", "didww") };
+  return apiVersion;
 }
 
 function isApiVersion(value: string): boolean {
