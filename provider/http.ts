@@ -27,7 +27,7 @@ export function preloadModules(): void {
 }
 
 export interface HttpRequest {
-  method: "GET" | "PATCH";
+  method: "GET" | "PATCH" | "POST" | "DELETE";
   /** Path relative to the client's base URL, without a leading slash. */
   path: string;
   searchParams?: Record<string, string>;
@@ -76,15 +76,23 @@ export type HttpSend = (request: HttpRequest) => Promise<HttpResponse>;
 export const USER_AGENT = `pulumi-didroute/${VERSION}`;
 
 /**
-The retry policy (README, "Limits, retries and timeouts"). Both methods are retried: a GET changes nothing and every
-PATCH this package sends states the whole desired value, so sending it twice has the effect of sending it once.
+The retry policy (README, "Limits, retries and timeouts"). GET, PATCH and DELETE are retried: a GET changes nothing,
+every PATCH this package sends states the whole desired value, and a DELETE repeated after one that took effect
+finds nothing (404, which the resources count as done), so sending any of them twice has the effect of sending it
+once. A POST creates an object each time it arrives, so it is retried only when the API cannot have acted on it:
+`unsent` below.
 */
 export const RETRY = {
-  methods: ["GET", "PATCH"] as const,
+  methods: ["GET", "PATCH", "DELETE", "POST"] as const,
   /** Too many requests, and the answers of an API or a proxy that is struggling or restarting. */
   statusCodes: [429, 500, 502, 503, 504],
   /** Transport failures that a second attempt can get past; ETIMEDOUT is also an attempt over its timeout. */
   errorCodes: ["ETIMEDOUT", "ECONNRESET", "EPIPE", "ECONNREFUSED", "EADDRINUSE", "ENETUNREACH", "EAI_AGAIN"],
+  /**
+  What a POST is retried on: a 429 (the API refused it unprocessed) and failures before a connection existed. After
+  a 5xx, a reset or a timeout the object may exist, and a second POST would make a second one.
+  */
+  unsent: { statusCodes: [429], errorCodes: ["ECONNREFUSED", "EADDRINUSE", "ENETUNREACH", "EAI_AGAIN"] },
   maxAttempts: 8,
   /** Without Retry-After: 0.5 s, 1 s, 2 s, 4 s, then 8 s, each stretched by up to 25% at random (jitter). */
   backoffBaseMs: 500,
@@ -107,6 +115,11 @@ less than an API asks.
 function waitScale(): number {
   const scale = Number(process.env["PULUMI_DIDROUTE_TEST_WAIT_SCALE"]);
   return scale > 0 && scale < 1 ? scale : 1;
+}
+
+/** Whether a failed POST certainly did not reach the API, so that sending it again cannot create a second object. */
+function unsent(status: number | undefined, code: string): boolean {
+  return status === undefined ? RETRY.unsent.errorCodes.includes(code) : RETRY.unsent.statusCodes.includes(status);
 }
 
 /** What one call learns across its attempts. */
@@ -145,6 +158,7 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
           maxRetryAfter: Number.MAX_SAFE_INTEGER,
           calculateDelay: ({ attemptCount, error, retryAfter, computedValue }) => {
             if (computedValue === 0) return 0; // not retryable: method, status, error code or attempt count
+            if (error.options.method === "POST" && !unsent(error.response?.statusCode, error.code)) return 0;
             const state = attemptsOf(error.options.context);
             // A delay of 0 tells got not to retry, so "Retry-After: 0" (retry now) becomes 1 ms.
             const asked = retryAfter === undefined ? backoffDelay(attemptCount) : retryAfter;
