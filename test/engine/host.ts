@@ -121,7 +121,8 @@ export async function startHost(cwd: string, env: Record<string, string | undefi
       request.setOlds(Struct.fromJavaScript({}));
       request.setNews(Struct.fromJavaScript({ __provider: `throw Object.assign(new Error(${JSON.stringify(marker)}), { stack: "" });` }));
       await new Promise<void>((resolve) => client.check(request, () => resolve()));
-      await arrived;
+      // A host that has exited prints nothing more: once its pipes have closed, output() is all there is.
+      await Promise.race([arrived, closed]);
     },
     close: async () => {
       client.close();
