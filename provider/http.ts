@@ -117,8 +117,11 @@ function waitScale(): number {
   return scale > 0 && scale < 1 ? scale : 1;
 }
 
-/** Whether a failed POST certainly did not reach the API, so that sending it again cannot create a second object. */
-function unsent(status: number | undefined, code: string): boolean {
+/**
+Whether a failed POST certainly did not reach the API, so that sending it again cannot create a second object:
+`status` is the answer's, undefined when none came; `code` is the transport error's.
+*/
+export function unsent(status: number | undefined, code: string): boolean {
   return status === undefined ? RETRY.unsent.errorCodes.includes(code) : RETRY.unsent.statusCodes.includes(status);
 }
 

@@ -1,6 +1,8 @@
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { configure, DidrouteError, resource } from "../provider";
+import { unsent } from "../provider/http";
+import { createSandbox } from "../sandbox";
 
 /**
 The exact requests of CarrierX trunk groups and trunks (reference: carrierx-api.md §4), pinned with nock, and the
@@ -385,5 +387,40 @@ describe("rename safety inside one provider process", () => {
     // No interceptor is left: a DELETE here would fail the test with nock's no-match answer.
     await trunk.delete(TRUNK, trunkOutputs(ADOPTED, TRUNK));
     await trunkGroup.delete(ADOPTED, groupOutputs(ADOPTED));
+  });
+});
+
+describe("a POST is sent again only when the API cannot have acted on it", () => {
+  it.each([
+    [429, "ERR_NON_2XX_3XX_RESPONSE", true],
+    [503, "ERR_NON_2XX_3XX_RESPONSE", false],
+    [500, "ERR_NON_2XX_3XX_RESPONSE", false],
+    [undefined, "ECONNREFUSED", true],
+    [undefined, "ENETUNREACH", true],
+    [undefined, "EAI_AGAIN", true],
+    [undefined, "ECONNRESET", false],
+    [undefined, "ETIMEDOUT", false],
+    [undefined, "EPIPE", false],
+  ])("answer %s, error %s: sent again %s", (status, code, expected) => {
+    expect(unsent(status, code)).toBe(expected);
+  });
+
+  it("a connection dropped after the POST was sent is not sent again; the error says the group may exist", async () => {
+    const sandbox = createSandbox({ token: TOKEN });
+    const { carrierx } = await sandbox.listen();
+    nock.enableNetConnect("127.0.0.1");
+    try {
+      configure({ get: (key) => ({ "carrierx:token": TOKEN, "carrierx:endpoint": carrierx })[key] });
+      // The list passes; the POST's connection is closed without an answer.
+      sandbox.faults.next([{ latencyMs: 0 }, { drop: true }]);
+      const error = await failure(trunkGroup.create({ name: "dropped" }));
+      expect(error.message).toMatch(
+        /^CarrierX POST \/core\/v2\/trunk_groups failed before an answer arrived: ECONNRESET \(http:\/\/127\.0\.0\.1:\d+\/core\/v2\)\. CarrierX may have created the trunk group all the same/,
+      );
+      expect(sandbox.carrierx.requests.map((r) => r.method)).toEqual(["GET", "POST"]);
+    } finally {
+      nock.disableNetConnect();
+      await sandbox.close();
+    }
   });
 });
