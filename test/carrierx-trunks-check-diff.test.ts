@@ -58,7 +58,8 @@ describe("TrunkGroup check", () => {
   });
 
   it.each([
-    [{}, "name", "name is required: the trunk group's name, by which create finds an existing one"],
+    [{ name: null }, "name", "name is required: the trunk group's name; by it create finds an existing one"],
+    [{}, "name", "name is required: the trunk group's name; by it create finds an existing one"],
     [{ name: "" }, "name", 'name must be a non-empty string (the trunk group\'s name), got ""'],
     [{ name: "a", hardFailureThreshold: 2.5 }, "hardFailureThreshold", "hardFailureThreshold must be a whole number from 0 to 2147483647 (failures), got 2.5"],
     [{ name: "a", hardFailureCooldown: -1 }, "hardFailureCooldown", "hardFailureCooldown must be a whole number from 0 to 2147483647 (seconds), got -1"],
@@ -131,7 +132,7 @@ describe("Trunk check", () => {
   it.each([
     [{ name: "a" }, "trunkGroupSid", "trunkGroupSid is required: the CarrierX trunk group sid (a UUID)"],
     [{ trunkGroupSid: "us-east", name: "a" }, "trunkGroupSid", 'trunkGroupSid must be a CarrierX trunk group sid (a UUID), got "us-east"'],
-    [{ trunkGroupSid: GROUP }, "name", "name is required: the trunk's name, by which create finds an existing one"],
+    [{ trunkGroupSid: GROUP }, "name", "name is required: the trunk's name; by it create finds an existing one"],
     [
       { trunkGroupSid: GROUP, name: "a", allowForward: "always" },
       "allowForward",

@@ -15,13 +15,6 @@ export interface Kind {
   sidField: string;
 }
 
-/** The required `name` input; CarrierX's own default ("N/A") is not a name a resource can be found by. */
-export function checkName(value: unknown, kind: Kind, failures: CheckFailure[]): void {
-  if (value === undefined || value === null) {
-    failures.push({ property: "name", reason: `name is required: the ${kind.noun}'s name, by which create finds an existing one` });
-  }
-}
-
 export function checkAdopt(value: unknown, failures: CheckFailure[]): boolean | undefined {
   if (value === undefined || typeof value === "boolean" || isUnknown(value)) return value as boolean | undefined;
   failures.push({ property: "adopt", reason: `adopt must be true or false, got ${describe(value)}` });

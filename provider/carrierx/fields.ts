@@ -29,14 +29,22 @@ export interface Field {
   type: FieldType;
   /** What it is, for messages. */
   what: string;
+  /** For a field every resource must declare: why, for the message when it is missing. */
+  required?: string;
 }
 
 const INT_MAX = 2 ** 31 - 1;
 const SIP_CODES = /^(?:[1-6]\d\d;)*(?:[1-6]\d\d;?)?$/;
 
-/** Trunk group fields (reference §4.3). `name` is required by the resource (see trunkGroup.ts). */
+/**
+Required by the resources, not by CarrierX (which names an object "N/A" without one): create finds an existing object
+by its name (see adoption.ts).
+*/
+const NAME_REQUIRED = "by it create finds an existing one";
+
+/** Trunk group fields (reference §4.3). */
 export const TRUNK_GROUP_FIELDS: readonly Field[] = [
-  { input: "name", api: "name", type: { kind: "string" }, what: "the trunk group's name" },
+  { input: "name", api: "name", type: { kind: "string" }, what: "the trunk group's name", required: NAME_REQUIRED },
   { input: "routingType", api: "routing_type", type: { kind: "string" }, what: 'how calls are spread over the trunks, e.g. "failover"' },
   { input: "hardFailureCodes", api: "hard_failure_codes", type: { kind: "sipCodes" }, what: "SIP codes that count as a hard failure" },
   { input: "hardFailureCooldown", api: "hard_failure_cooldown", type: { kind: "integer", min: 0 }, what: "seconds" },
@@ -52,9 +60,9 @@ export const TRUNK_GROUP_FIELDS: readonly Field[] = [
   { input: "softFailureCodes", api: "soft_failure_codes", type: { kind: "sipCodes" }, what: "SIP codes that count as a soft failure" },
 ];
 
-/** Trunk fields (reference §4.5). `name` is required by the resource (see trunk.ts). */
+/** Trunk fields (reference §4.5). */
 export const TRUNK_FIELDS: readonly Field[] = [
-  { input: "name", api: "name", type: { kind: "string" }, what: "the trunk's name" },
+  { input: "name", api: "name", type: { kind: "string" }, what: "the trunk's name", required: NAME_REQUIRED },
   {
     input: "allowForward",
     api: "allow_forward",
@@ -119,14 +127,18 @@ function problem(field: Field, value: unknown): string | undefined {
 }
 
 /**
-The declared fields of `news`, checked: a failure per bad value, naming the input (a value left out, or undefined, is
-not declared). Sids are lower-cased, as CarrierX answers them. A null for a field that has no "none" is refused
-rather than read as "not declared": leaving the field out is how to let CarrierX keep its value.
+The declared fields of `news`, checked: a failure per bad value or missing required field, naming the input (a value
+left out, or undefined, is not declared). Sids are lower-cased, as CarrierX answers them. A null for a field that has
+no "none" is refused rather than read as "not declared": leaving the field out is how to let CarrierX keep its value.
 */
 export function checkFields(news: Record<string, unknown>, fields: readonly Field[], failures: CheckFailure[]): Record<string, unknown> {
   const declared: Record<string, unknown> = {};
   for (const field of fields) {
     const value = news[field.input];
+    if (field.required !== undefined && (value === undefined || value === null)) {
+      failures.push({ property: field.input, reason: `${field.input} is required: ${field.what}; ${field.required}` });
+      continue;
+    }
     if (value === undefined) continue;
     const reason = problem(field, value);
     if (reason !== undefined) {

@@ -2,7 +2,7 @@ import { claims } from "../claims";
 import { DidrouteError, isNotFound } from "../errors";
 import { notice, type ResourceOperations } from "../resource";
 import { checkUuid, isUnknown, unknownProperties, type CheckFailure } from "../validate";
-import { checkAdopt, checkName, exclusively, findByName, mayExist, refusal, type Kind } from "./adoption";
+import { checkAdopt, exclusively, findByName, mayExist, refusal, type Kind } from "./adoption";
 import { carrierxClient, type CarrierxObject } from "./client";
 import { apiBody, changedFields, checkFields, fieldOutputs, inputNames, TRUNK_FIELDS } from "./fields";
 
@@ -41,7 +41,6 @@ export const trunk: Operations = {
   async check(_olds, news) {
     const failures: CheckFailure[] = unknownProperties(news, PROPERTIES, KIND.resource);
     const trunkGroupSid = checkUuid(news["trunkGroupSid"], "trunkGroupSid", "CarrierX trunk group", failures, "sid");
-    checkName(news["name"], KIND, failures);
     const declared = checkFields(news, TRUNK_FIELDS, failures);
     const adopt = checkAdopt(news["adopt"], failures);
     if (failures.length > 0 || trunkGroupSid === undefined) return { failures };

@@ -2,7 +2,7 @@ import { claims } from "../claims";
 import { DidrouteError, isNotFound } from "../errors";
 import { notice, type ResourceOperations } from "../resource";
 import { unknownProperties, type CheckFailure } from "../validate";
-import { checkAdopt, checkName, exclusively, findByName, mayExist, refusal, type Kind } from "./adoption";
+import { checkAdopt, exclusively, findByName, mayExist, refusal, type Kind } from "./adoption";
 import { carrierxClient, isGroupInUse, type CarrierxObject } from "./client";
 import { apiBody, changedFields, checkFields, fieldOutputs, inputNames, TRUNK_GROUP_FIELDS } from "./fields";
 
@@ -47,7 +47,9 @@ async function inUse(error: DidrouteError, sid: string): Promise<DidrouteError> 
   const client = carrierxClient();
   let users: string;
   try {
-    const [{ dids, total }, trunks] = await Promise.all([client.didsOfGroup(sid), client.trunks(sid)]);
+    // One after the other, so the requests leave in the same order whatever the rate limit.
+    const { dids, total } = await client.didsOfGroup(sid);
+    const trunks = await client.trunks(sid);
     const named = dids.slice(0, NAMED_DIDS).map((did) => `+${did.phonenumber}`);
     if (total > named.length) named.push(`${total - named.length} more`);
     const parts = [
@@ -70,7 +72,6 @@ type Operations = ResourceOperations<TrunkGroupInputs, TrunkGroupOutputs>;
 export const trunkGroup: Operations = {
   async check(_olds, news) {
     const failures: CheckFailure[] = unknownProperties(news, PROPERTIES, KIND.resource);
-    checkName(news["name"], KIND, failures);
     const declared = checkFields(news, TRUNK_GROUP_FIELDS, failures);
     const adopt = checkAdopt(news["adopt"], failures);
     if (failures.length > 0) return { failures };
