@@ -130,12 +130,12 @@ describe("CarrierX sandbox: trunk groups", () => {
       status: 409,
       json: {
         message: "trunk group is in use",
-        errors: [{ field: "trunk_group_sid", message: "1 DIDs are assigned to the trunk group", reference_sid: D1 }],
+        errors: [{ field: "trunk_group_sid", message: "1 DID assigned to the trunk group", reference_sid: D1 }],
       },
     });
     const withTrunk = await call("DELETE", `/trunk_groups/${G1}`);
-    expect(withTrunk.json.errors).toEqual([{ field: "trunks", message: "the trunk group has 1 trunks", reference_sid: T1 }]);
-    expect(() => sandbox.removeTrunkGroup(G2)).toThrow(`trunk group ${G2} is still used by 1 DIDs and 0 trunks`);
+    expect(withTrunk.json.errors).toEqual([{ field: "trunks", message: "the trunk group has 1 trunk", reference_sid: T1 }]);
+    expect(() => sandbox.removeTrunkGroup(G2)).toThrow(`trunk group ${G2} is still used: DIDs 1, trunks 0`);
     sandbox.setDidTrunkGroup(D1, null);
     expect(await call("DELETE", `/trunk_groups/${G2}`)).toEqual({ status: 204, json: undefined });
     expect((await call("GET", `/trunk_groups/${G2}`)).status).toBe(404);

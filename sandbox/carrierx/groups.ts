@@ -65,15 +65,17 @@ function update(input: HandlerInput, mode: "patch" | "put"): object {
 export const patchGroup: Handler = (input) => update(input, "patch");
 export const putGroup: Handler = (input) => update(input, "put");
 
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 export const deleteGroup: Handler = ({ state, sid }) => {
   requireGroup(state, sid);
   const { dids, trunks } = usersOf(state, sid);
   const errors: FieldError[] = [];
   if (dids.length > 0) {
-    errors.push({ field: "trunk_group_sid", message: `${dids.length} DIDs are assigned to the trunk group`, reference_sid: dids[0]!.did_sid });
+    errors.push({ field: "trunk_group_sid", message: `${count(dids.length, "DID")} assigned to the trunk group`, reference_sid: dids[0]!.did_sid });
   }
   if (trunks.length > 0) {
-    errors.push({ field: "trunks", message: `the trunk group has ${trunks.length} trunks`, reference_sid: trunks[0]!["trunk_sid"] as string });
+    errors.push({ field: "trunks", message: `the trunk group has ${count(trunks.length, "trunk")}`, reference_sid: trunks[0]!["trunk_sid"] as string });
   }
   if (errors.length > 0) throw new ApiError(409, "trunk group is in use", errors);
   state.groups.delete(sid);

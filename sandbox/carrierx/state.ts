@@ -130,7 +130,7 @@ export function usersOf(state: State, sid: string): { dids: CarrierxDid[]; trunk
 export function removeGroup(state: State, sid: string): void {
   const users = usersOf(state, sid);
   if (users.dids.length > 0 || users.trunks.length > 0) {
-    throw new Error(`trunk group ${sid} is still used by ${users.dids.length} DIDs and ${users.trunks.length} trunks`);
+    throw new Error(`trunk group ${sid} is still used: DIDs ${users.dids.length}, trunks ${users.trunks.length}`);
   }
   state.groups.delete(sid);
 }

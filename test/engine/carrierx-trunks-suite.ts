@@ -153,7 +153,7 @@ export function defineCarrierxTrunksEngineSuite(mode: Mode): void {
           rpc: "delete",
           message:
             `CarrierX answered 409 to DELETE /core/v2/trunk_groups/${G} for trunk group ${G} ("voice-primary"): trunk group ` +
-            "is in use: 1 DIDs are assigned to the trunk group (at trunk_group_sid, reference " +
+            "is in use: 1 DID assigned to the trunk group (at trunk_group_sid, reference " +
             `${sids.didB}). Still using the group: DIDs +15162065575. Assign those DIDs to another trunk group (or clear ` +
             "theirs) and delete those trunks, then delete the group again",
         },
