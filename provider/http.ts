@@ -76,15 +76,11 @@ export type HttpSend = (request: HttpRequest) => Promise<HttpResponse>;
 export const USER_AGENT = `pulumi-didroute/${VERSION}`;
 
 /**
-The retry policy (README, "Limits, retries and timeouts"). GET, PATCH and DELETE are retried on every status and
-transport failure listed: a GET changes nothing, every PATCH this package sends states the whole desired value, and a
-DELETE repeated after its first attempt succeeded meets a 404, which the resources count as done.
-
-A POST creates something, and a second POST after a first one the API did process would create a duplicate or meet
-"name has already been taken". So a POST is repeated only when the first attempt certainly created nothing: a 429
-(the API refused it before looking at it) or a connection that was never made. After any other failure (a dropped
-connection, a timeout, a 5xx) the API may or may not have acted; the resource then looks up what it meant to create
-instead of asking again (see provider/didww/creation.ts).
+The retry policy (README, "Limits, retries and timeouts"). GET, PATCH and DELETE are retried: a GET changes nothing,
+every PATCH this package sends states the whole desired value, and a DELETE repeated after one that took effect
+finds nothing (404, which the resources count as done), so sending any of them twice has the effect of sending it
+once. A POST creates an object each time it arrives, so it is retried only when the API cannot have acted on it:
+`unsent` below.
 */
 export const RETRY = {
   methods: ["GET", "PATCH", "DELETE", "POST"] as const,
@@ -92,30 +88,16 @@ export const RETRY = {
   statusCodes: [429, 500, 502, 503, 504],
   /** Transport failures that a second attempt can get past; ETIMEDOUT is also an attempt over its timeout. */
   errorCodes: ["ETIMEDOUT", "ECONNRESET", "EPIPE", "ECONNREFUSED", "EADDRINUSE", "ENETUNREACH", "EAI_AGAIN"],
-  /** What a POST is retried on: answers and failures that prove the API never acted on the attempt. */
-  unprocessed: {
-    statusCodes: [429],
-    /** No connection was made: refused, no route, no address for the host, no local port. */
-    errorCodes: ["ECONNREFUSED", "ENETUNREACH", "EAI_AGAIN", "EADDRINUSE"],
-  },
+  /**
+  What a POST is retried on: a 429 (the API refused it unprocessed) and failures before a connection existed. After
+  a 5xx, a reset or a timeout the object may exist, and a second POST would make a second one.
+  */
+  unsent: { statusCodes: [429], errorCodes: ["ECONNREFUSED", "EADDRINUSE", "ENETUNREACH", "EAI_AGAIN"] },
   maxAttempts: 8,
   /** Without Retry-After: 0.5 s, 1 s, 2 s, 4 s, then 8 s, each stretched by up to 25% at random (jitter). */
   backoffBaseMs: 500,
   backoffCapMs: 8_000,
 };
-
-/**
-Whether a failed attempt may be repeated: its status (or, without an answer, its error code) is in the policy and, for
-a POST, proves that nothing was created.
-*/
-export function retryable(method: string, status: number | undefined, code: string | undefined): boolean {
-  const listed =
-    status !== undefined ? RETRY.statusCodes.includes(status) : code !== undefined && RETRY.errorCodes.includes(code);
-  if (!listed || method.toUpperCase() !== "POST") return listed;
-  return status !== undefined
-    ? RETRY.unprocessed.statusCodes.includes(status)
-    : code !== undefined && RETRY.unprocessed.errorCodes.includes(code);
-}
 
 /** The wait before retry number `retry` (1-based) when the API did not say how long to wait. */
 export function backoffDelay(retry: number, random: number = Math.random()): number {
@@ -133,6 +115,14 @@ less than an API asks.
 function waitScale(): number {
   const scale = Number(process.env["PULUMI_DIDROUTE_TEST_WAIT_SCALE"]);
   return scale > 0 && scale < 1 ? scale : 1;
+}
+
+/**
+Whether a failed POST certainly did not reach the API, so that sending it again cannot create a second object:
+`status` is the answer's, undefined when none came; `code` is the transport error's.
+*/
+export function unsent(status: number | undefined, code: string): boolean {
+  return status === undefined ? RETRY.unsent.errorCodes.includes(code) : RETRY.unsent.statusCodes.includes(status);
 }
 
 /** What one call learns across its attempts. */
@@ -171,7 +161,7 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
           maxRetryAfter: Number.MAX_SAFE_INTEGER,
           calculateDelay: ({ attemptCount, error, retryAfter, computedValue }) => {
             if (computedValue === 0) return 0; // not retryable: method, status, error code or attempt count
-            if (!retryable(error.options.method, error.response?.statusCode, error.code)) return 0;
+            if (error.options.method === "POST" && !unsent(error.response?.statusCode, error.code)) return 0;
             const state = attemptsOf(error.options.context);
             // A delay of 0 tells got not to retry, so "Retry-After: 0" (retry now) becomes 1 ms.
             const asked = retryAfter === undefined ? backoffDelay(attemptCount) : retryAfter;

@@ -13,6 +13,8 @@ import { trunkGroupMembership } from "./didww/trunkGroupMembership";
 import { voiceInTrunk } from "./didww/voiceInTrunk";
 import { voiceInTrunkGroup } from "./didww/voiceInTrunkGroup";
 import { didTrunkGroupAssignment } from "./carrierx/didTrunkGroupAssignment";
+import { trunkGroup as carrierxTrunkGroup } from "./carrierx/trunkGroup";
+import { trunk as carrierxTrunk } from "./carrierx/trunk";
 
 import { configure as captureConfig, type ConfigSource } from "./settings";
 export { DidrouteError } from "./errors";
@@ -41,6 +43,8 @@ const KINDS: Record<string, ResourceOperations<any, any>> = {
   "didww:VoiceInTrunk": asOperations(voiceInTrunk),
   "didww:VoiceInTrunkGroup": asOperations(voiceInTrunkGroup),
   "carrierx:DidTrunkGroupAssignment": asOperations(didTrunkGroupAssignment),
+  "carrierx:TrunkGroup": asOperations(carrierxTrunkGroup),
+  "carrierx:Trunk": asOperations(carrierxTrunk),
 };
 
 export function resource(kind: string): ResourceOperations<any, any> {

@@ -74,12 +74,13 @@ function pruneIncluded(node: Json): Json {
   if (!isObject(node)) return node;
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {
-    const items = key === "included" && isObject(value) && isObject(value["items"]) ? value["items"] : undefined;
-    if (items !== undefined && Array.isArray(items["oneOf"])) {
+    const included = key === "included" && isObject(value) ? value : undefined;
+    const items = included !== undefined && isObject(included["items"]) ? included["items"] : undefined;
+    if (included !== undefined && items !== undefined && Array.isArray(items["oneOf"])) {
       const kept = items["oneOf"].filter(
         (alternative) => isObject(alternative) && INCLUDED.has(String(alternative["$ref"]).slice(SCHEMA_PREFIX.length)),
       );
-      out[key] = { ...value, items: { ...items, oneOf: kept } };
+      out[key] = { ...included, items: { ...items, oneOf: kept } };
     } else out[key] = pruneIncluded(value);
   }
   return out;

@@ -1,7 +1,6 @@
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { configure, resource } from "../provider";
-import { retryable } from "../provider/http";
 import { SIP_DEFAULTS, TRUNK_DEFAULTS } from "../sandbox/didww/assumptions";
 import { schemaViolations, type DidwwSchema } from "./didww-schemas";
 
@@ -212,6 +211,18 @@ describe("VoiceInTrunk on the wire", () => {
     );
   });
 
+  it("two resources of one deployment creating the same name: the second is refused, not sent", async () => {
+    nothingNamed("pbx-twice");
+    nock(BASE).post("/v3/voice_in_trunks", bodyOf("VoiceInTrunkCreateRequest")).reply(201, sipDocument(T1, "pbx-twice", {}, { host: "h.example.com" }));
+    const declared = { name: "pbx-twice", sip: { host: "h.example.com" } };
+    const [first, second] = await Promise.allSettled([trunks.create(declared), trunks.create(declared)]);
+    expect(first).toMatchObject({ status: "fulfilled", value: { id: T1 } });
+    expect(second).toMatchObject({
+      status: "rejected",
+      reason: { message: 'two VoiceInTrunk resources of this deployment declare the voice in trunk "pbx-twice"; declare it once' },
+    });
+  });
+
   it("a POST answered 503 is not repeated; when nothing was created the error says what DIDWW answered", async () => {
     nothingNamed("pbx-busy");
     nock(BASE).post("/v3/voice_in_trunks", bodyOf("VoiceInTrunkCreateRequest")).reply(503, { errors: [{ detail: "Service Unavailable", status: "503" }] });
@@ -345,24 +356,6 @@ describe("VoiceInTrunkGroup on the wire", () => {
     await expect(groups.create({ name: "legacy-eu", trunkIds: [T2] })).rejects.toThrow(
       `voice in trunk group "legacy-eu" already exists in this DIDWW account (id ${G2}). VoiceInTrunkGroup creates one`,
     );
-  });
-});
-
-describe("the retry policy", () => {
-  it.each([
-    ["GET", 503, undefined, true],
-    ["PATCH", undefined, "ECONNRESET", true],
-    ["DELETE", 502, undefined, true],
-    ["DELETE", 404, undefined, false],
-    ["POST", 429, undefined, true],
-    ["POST", undefined, "ECONNREFUSED", true],
-    ["POST", undefined, "EAI_AGAIN", true],
-    ["POST", 503, undefined, false],
-    ["POST", 500, undefined, false],
-    ["POST", undefined, "ECONNRESET", false],
-    ["POST", undefined, "ETIMEDOUT", false],
-  ] as const)("%s after %s %s: retried %s", (method, status, code, expected) => {
-    expect(retryable(method, status, code)).toBe(expected);
   });
 });
 

@@ -13,7 +13,7 @@ without being asked.
 */
 
 import { DidrouteError } from "../errors";
-import { RETRY } from "../http";
+import { unsent } from "../http";
 import { notice } from "../resource";
 
 export interface Creation<Live extends { id: string }> {
@@ -31,7 +31,26 @@ export interface Creation<Live extends { id: string }> {
   nameTakenHint: string;
 }
 
+/** Names being created in this process: the look-up and the POST are not atomic, and a deployment creates at once. */
+const creating = new Set<string>();
+
 export async function createOrAdopt<Live extends { id: string }>(creation: Creation<Live>): Promise<Live> {
+  // Two resources of one deployment declaring the same name would both find none and both POST.
+  const key = `${creation.resource} ${creation.what}`;
+  if (creating.has(key)) {
+    throw new DidrouteError(`two ${creation.resource} resources of this deployment declare the ${creation.what}; declare it once`, {
+      system: "DIDWW",
+    });
+  }
+  creating.add(key);
+  try {
+    return await create(creation);
+  } finally {
+    creating.delete(key);
+  }
+}
+
+async function create<Live extends { id: string }>(creation: Creation<Live>): Promise<Live> {
   const { what, resource } = creation;
   const [existing] = await creation.find();
   if (existing !== undefined) {
@@ -68,12 +87,12 @@ export async function createOrAdopt<Live extends { id: string }>(creation: Creat
   }
 }
 
-/** A failure after which the API may have acted: no answer at all (other than a refused connection), or a 5xx. */
+/** A failure after which the API may have acted: no answer at all (other than no connection), or a 5xx. */
 function mayHaveCreated(error: unknown): boolean {
   if (!(error instanceof DidrouteError)) return false;
   const { status, code } = error.details;
   if (status !== undefined) return status >= 500;
-  return code === undefined || !RETRY.unprocessed.errorCodes.includes(code);
+  return code === undefined || !unsent(undefined, code);
 }
 
 function isNameTaken(error: unknown): boolean {

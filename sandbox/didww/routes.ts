@@ -48,7 +48,7 @@ schemas describe the current names, so answers under the pre-2021-12-15 names ar
 function checked<H extends (...args: never[]) => Reply>(schema: AnswerSchema, handler: H): H {
   return ((...args: Parameters<H>) => {
     const reply = handler(...args);
-    const ctx = args.at(-1) as RequestContext;
+    const ctx = args.at(-1) as unknown as RequestContext;
     const current = ctx.version.naming.trunks === "voice_in_trunks";
     const problems = reply.document === undefined || !current ? [] : answerProblems(schema, reply.document);
     if (problems.length > 0) throw new Error(`the sandbox's answer does not match DIDWW's ${schema}: ${problems.join("; ")}`);

@@ -741,12 +741,25 @@ describe("credentials the API refuses: the message says which setting to fix and
 interface ConfigCase {
   class: string;
   system: "didww" | "carrierx";
+  /** On top of the valid config; undefined removes a key. */
   config?: Record<string, unknown>;
   env?: Record<string, string>;
   message: string;
 }
 
 const CONFIG_CASES: ConfigCase[] = [
+  {
+    class: "no credential in config or environment",
+    system: "didww",
+    config: { "didww:apiKey": undefined },
+    message: 'DIDWW API key is not set: run "pulumi config set --secret didww:apiKey <key>" or set DIDWW_API_KEY',
+  },
+  {
+    class: "no credential in config or environment",
+    system: "carrierx",
+    config: { "carrierx:token": undefined },
+    message: 'CarrierX token is not set: run "pulumi config set --secret carrierx:token <token>" or set CARRIERX_TOKEN',
+  },
   {
     class: "DIDWW endpoint not https",
     system: "didww",
