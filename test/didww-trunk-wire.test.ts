@@ -1,6 +1,7 @@
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { configure, resource } from "../provider";
+import { didwwClient } from "../provider/didww/client";
 import { SIP_DEFAULTS, TRUNK_DEFAULTS } from "../sandbox/didww/assumptions";
 import { schemaViolations, type DidwwSchema } from "./didww-schemas";
 
@@ -356,6 +357,24 @@ describe("VoiceInTrunkGroup on the wire", () => {
     await expect(groups.create({ name: "legacy-eu", trunkIds: [T2] })).rejects.toThrow(
       `voice in trunk group "legacy-eu" already exists in this DIDWW account (id ${G2}). VoiceInTrunkGroup creates one`,
     );
+  });
+});
+
+describe("the DIDWW client's other bodies", () => {
+  it("a DID's routing and a group's membership, as the client sends them (and didroute plan shows them), match DIDWW's request schemas", () => {
+    const client = didwwClient();
+    for (const routing of [
+      { trunkId: T1, trunkGroupId: null },
+      { trunkId: null, trunkGroupId: G1 },
+      { trunkId: null, trunkGroupId: null },
+    ]) {
+      expect(schemaViolations("DidUpdateRequest", client.didRoutingRequest(T3, routing).body)).toEqual([]);
+    }
+    for (const members of [[T1, T2], []]) {
+      expect(schemaViolations("VoiceInTrunkGroupUpdateRequest", client.trunkGroupTrunksRequest(G1, members).body)).toEqual([]);
+    }
+    // The check is not empty: a body DIDWW's schema refuses is found.
+    expect(schemaViolations("DidUpdateRequest", { data: { type: "dids", id: "not-a-uuid" } })).toEqual(['/data/id must match format "uuid"']);
   });
 });
 
