@@ -27,17 +27,21 @@ export function preloadModules(): void {
 }
 
 export interface HttpRequest {
-  method: "GET" | "PATCH";
+  method: "GET" | "PATCH" | "POST";
   /** Path relative to the client's base URL, without a leading slash. */
   path: string;
   searchParams?: Record<string, string>;
   body?: unknown;
+  /** Headers of this request only, over the client's (a bearer token that changes during a run). */
+  headers?: Record<string, string>;
 }
 
 export interface HttpResponse {
   status: number;
   /** The parsed JSON body, or undefined when the body was empty. */
   body: unknown;
+  /** Header names lower-cased (a 401's `www-authenticate` says why). */
+  headers: Record<string, string | string[] | undefined>;
   /** Method and path as a person reads them in an error: `PATCH /v3/dids/…` (no host, no query). */
   request: string;
   /** How often the request was sent: 1 when the first answer was final. */
@@ -69,6 +73,11 @@ export interface HttpClientOptions {
   limits: HttpLimits;
   /** The config namespace for messages: "didww", "carrierx". */
   configPrefix: string;
+  /**
+  Retry POST as GET and PATCH are: only for a POST whose repetition is harmless (a token request: a second one mints
+  a second token, nothing more). Other POSTs create things and are sent once.
+  */
+  retryPost?: boolean;
 }
 
 export type HttpSend = (request: HttpRequest) => Promise<HttpResponse>;
@@ -137,7 +146,7 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
         timeout: { request: limits.requestTimeoutMs },
         retry: {
           limit: RETRY.maxAttempts - 1,
-          methods: [...RETRY.methods],
+          methods: options.retryPost ? [...RETRY.methods, "POST"] : [...RETRY.methods],
           statusCodes: RETRY.statusCodes,
           errorCodes: RETRY.errorCodes,
           // The budget decides below, not got (which would end the retries silently on a Retry-After above this): a
@@ -205,6 +214,7 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
         context: { [ATTEMPTS]: state },
         ...(request.searchParams ? { searchParams: request.searchParams } : {}),
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+        ...(request.headers ? { headers: request.headers } : {}),
       });
     } catch (error) {
       const code = (error as { code?: string }).code;
@@ -218,6 +228,7 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
     return {
       status: response.statusCode,
       body: parseBody(response.body),
+      headers: response.headers,
       request: described,
       attempts: state.attempts,
       retries: summary(),
