@@ -19,6 +19,7 @@ Where things are, in the order a request meets them:
 - server.ts: createDidwwSandbox, the DidwwSandbox interface, and the path of a request (credential, version, route,
   media types, body, answer)
 - headers.ts: the `Api-Key` credential, the `Accept` / `Content-Type` rules, the headers of an answer
+- tokens.ts: the token service (`POST /token`) and the bearer tokens of version 2026-11-19
 - naming.ts: API versions and the two naming generations (`trunks` before 2021-12-15, `voice_in_trunks` after)
 - routes.ts: which handler answers which method on which path
 - dids.ts, groups.ts: the writes (PATCH of a DID, of a trunk group), reading their bodies with bodies.ts
@@ -38,7 +39,7 @@ export {
   type TrunkSummary,
 } from "./server";
 export type { DidwwSeed } from "./state";
+export type { DidwwTokenOptions, DidwwTokens, IssueOptions } from "./tokens";
 // For the combined sandbox (../index.ts), which answers for DIDWW in front of it; not part of the public API.
 export { internalError } from "./errors";
-export { acceptedApiKey } from "./headers";
 export { JSON_API_MEDIA_TYPE } from "./naming";
