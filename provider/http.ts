@@ -32,8 +32,12 @@ export interface HttpRequest {
   path: string;
   searchParams?: Record<string, string>;
   body?: unknown;
-  /** Headers of this request only, over the client's (a bearer token that changes during a run). */
-  headers?: Record<string, string>;
+  /**
+  Headers of this request only, asked for at each attempt once it has its slot from the rate limiter, just before it
+  leaves: a bearer token taken then is the freshest, however long the request waited for its slot. What it throws
+  fails the request as thrown.
+  */
+  attemptHeaders?: () => Promise<Record<string, string>>;
 }
 
 export interface HttpResponse {
@@ -124,6 +128,9 @@ interface Attempts {
   attempts: number;
   lastStatus?: number;
   budgetSpent: boolean;
+  attemptHeaders?: () => Promise<Record<string, string>>;
+  /** What `attemptHeaders` threw: the request's failure, not a network error. */
+  failure?: unknown;
 }
 
 /**
@@ -153,8 +160,9 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
           // Retry-After of 60 s is honoured when the operation has the time, and the message says so when it has not.
           maxRetryAfter: Number.MAX_SAFE_INTEGER,
           calculateDelay: ({ attemptCount, error, retryAfter, computedValue }) => {
-            if (computedValue === 0) return 0; // not retryable: method, status, error code or attempt count
             const state = attemptsOf(error.options.context);
+            // Not retryable: method, status, error code, attempt count, or the request's own headers failed.
+            if (computedValue === 0 || state.failure !== undefined) return 0;
             // A delay of 0 tells got not to retry, so "Retry-After: 0" (retry now) becomes 1 ms.
             const asked = retryAfter === undefined ? backoffDelay(attemptCount) : retryAfter;
             const delay = Math.max(1, Math.round(asked * scale));
@@ -171,7 +179,15 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
           beforeRequest: [
             async (requestOptions) => {
               await limiter();
-              attemptsOf(requestOptions.context).attempts += 1;
+              const state = attemptsOf(requestOptions.context);
+              state.attempts += 1;
+              if (state.attemptHeaders === undefined) return;
+              try {
+                Object.assign(requestOptions.headers, await state.attemptHeaders());
+              } catch (error) {
+                state.failure = error;
+                throw error;
+              }
             },
           ],
           afterResponse: [
@@ -196,6 +212,7 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
       deadline: (operationStartedAt() ?? startedAt) + limits.operationTimeoutMs,
       attempts: 0,
       budgetSpent: false,
+      ...(request.attemptHeaders ? { attemptHeaders: request.attemptHeaders } : {}),
     };
     const summary = () => {
       if (state.attempts <= 1) return "";
@@ -214,9 +231,9 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
         context: { [ATTEMPTS]: state },
         ...(request.searchParams ? { searchParams: request.searchParams } : {}),
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-        ...(request.headers ? { headers: request.headers } : {}),
       });
     } catch (error) {
+      if (state.failure !== undefined) throw state.failure;
       const code = (error as { code?: string }).code;
       const last = state.lastStatus === undefined ? "" : `; the last answer was ${state.lastStatus}`;
       throw new DidrouteError(

@@ -229,6 +229,23 @@ describe("one token per process and key", () => {
     await did.delete(OTHER_DID, { didId: OTHER_DID, trunkId: TRUNK, trunkGroupId: null, number: "1" });
   });
 
+  it("is taken when a request leaves, after its wait: a retry that leaves past the renewal time carries a new token", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const start = Date.now();
+    // The operation's budget must outlast the jump in time below.
+    useTokenVersion({ "didww:operationTimeoutSeconds": "3600" });
+    tokenService(["before", "after"]);
+    // The first attempt is throttled, and by the time it is retried the token is due for renewal (840 s of 900).
+    api("before")
+      .patch(`/v3/dids/${OTHER_DID}`)
+      .reply(() => {
+        vi.setSystemTime(start + 841_000);
+        return [429, { errors: [{ status: "429", detail: "Too Many Requests" }] }, { "retry-after": "0" }];
+      });
+    api("after").patch(`/v3/dids/${OTHER_DID}`).reply(200, didAnswer);
+    await did.delete(OTHER_DID, { didId: OTHER_DID, trunkId: TRUNK, trunkGroupId: null, number: "1" });
+  });
+
   it("a token's own exp and iat claims set its lifetime, counted on DIDWW's clock alone", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const start = Date.now();

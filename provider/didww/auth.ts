@@ -33,22 +33,25 @@ export function authorizedSend(
       : suppliedToken(auth.accessToken, auth.source);
   // DIDWW counts requests per account: the limiter stays keyed by the API key, not by the token of the hour.
   const send = create({ headers: {}, limiterKey: auth.scheme === "mintedToken" ? auth.apiKey : auth.accessToken });
-  const withToken = (request: HttpRequest, token: string): HttpRequest => ({
-    ...request,
-    headers: { ...request.headers, authorization: `Bearer ${token}` },
-  });
   return async (request) => {
-    const first = await tokens.current();
-    let response = await send(withToken(request, first));
+    // The token is taken when the request has its slot from the limiter and leaves (see http.ts): a request that
+    // waited there while the token was renewed carries the new one.
+    let sent = "";
+    const withToken: HttpRequest = {
+      ...request,
+      attemptHeaders: async () => {
+        sent = await tokens.current();
+        return { authorization: `Bearer ${sent}` };
+      },
+    };
+    let response = await send(withToken);
+    const refused = sent;
     let replaced = false;
-    if (response.status === 401) {
-      const fresh = await tokens.replace(first);
-      if (fresh !== undefined) {
-        replaced = true;
-        response = await send(withToken(request, fresh));
-      }
+    if (response.status === 401 && (await tokens.replace(refused)) !== undefined) {
+      replaced = true;
+      response = await send(withToken);
     }
-    const secrets = [first, ...tokens.secrets()];
+    const secrets = [refused, sent, ...tokens.secrets()];
     if (response.status === 401) throw tokenRefused(maskedAnswer(response, secrets), auth, replaced);
     if (response.status === 403 && challenge(response) === "insufficient_scope") {
       throw readOnlyToken(maskedAnswer(response, secrets), auth);
