@@ -167,7 +167,9 @@ whichever kind each holds, as for every setting; one place holding both is refus
 function didwwAuth(endpoint: string, apiVersion: string): DidwwAuth {
   // ISO dates compare correctly as strings.
   if (apiVersion < DIDWW_TOKEN_API_VERSION) {
-    if (resolve("didww:apiKey", "DIDWW_API_KEY") === undefined && resolve("didww:accessToken", "DIDWW_ACCESS_TOKEN") !== undefined) {
+    const tokenOnly =
+      resolve("didww:apiKey", "DIDWW_API_KEY") === undefined && resolve("didww:accessToken", "DIDWW_ACCESS_TOKEN") !== undefined;
+    if (tokenOnly) {
       throw new DidrouteError(
         `DIDWW API key is not set, and an access token (didww:accessToken or DIDWW_ACCESS_TOKEN) is used only with ` +
           `didww:apiVersion ${DIDWW_TOKEN_API_VERSION} or later (this is ${apiVersion}): ${API_KEY_HINT}, or set ` +
@@ -177,21 +179,30 @@ function didwwAuth(endpoint: string, apiVersion: string): DidwwAuth {
     }
     return { scheme: "apiKey", apiKey: requireCredential("DIDWW", "API key", "didww:apiKey", "<key>", "DIDWW_API_KEY") };
   }
+  const fromEnv = (name: string) => process.env[name] || undefined;
   const places = [
-    { apiKey: "didww:apiKey", accessToken: "didww:accessToken", read: (key: Key) => stackConfig.get(key) },
-    { apiKey: "DIDWW_API_KEY", accessToken: "DIDWW_ACCESS_TOKEN", read: (_: Key, envVar: string) => process.env[envVar] || undefined },
+    {
+      keyName: "didww:apiKey",
+      tokenName: "didww:accessToken",
+      apiKey: stackConfig.get("didww:apiKey"),
+      accessToken: stackConfig.get("didww:accessToken"),
+    },
+    {
+      keyName: "DIDWW_API_KEY",
+      tokenName: "DIDWW_ACCESS_TOKEN",
+      apiKey: fromEnv("DIDWW_API_KEY"),
+      accessToken: fromEnv("DIDWW_ACCESS_TOKEN"),
+    },
   ];
-  for (const place of places) {
-    const apiKey = place.read("didww:apiKey", "DIDWW_API_KEY");
-    const accessToken = place.read("didww:accessToken", "DIDWW_ACCESS_TOKEN");
+  for (const { keyName, tokenName, apiKey, accessToken } of places) {
     if (apiKey !== undefined && accessToken !== undefined) {
       throw new DidrouteError(
-        `DIDWW credentials: set ${place.apiKey} (access tokens are minted from it) or ${place.accessToken} ` +
-          "(a token minted elsewhere), not both",
+        `DIDWW credentials: set ${keyName} (access tokens are minted from it) or ${tokenName} (a token minted ` +
+          "elsewhere), not both",
         { system: "DIDWW" },
       );
     }
-    if (accessToken !== undefined) return { scheme: "suppliedToken", accessToken, source: place.accessToken };
+    if (accessToken !== undefined) return { scheme: "suppliedToken", accessToken, source: tokenName };
     if (apiKey !== undefined) return { scheme: "mintedToken", apiKey, tokenEndpoint: tokenEndpointSetting(endpoint) };
   }
   throw new DidrouteError(
