@@ -93,7 +93,7 @@ async function run(scenario: Scenario, providerText: string) {
       tokensUsed: minted,
       answered401: stats.byStatus["401"] ?? 0,
       answered429: stats.byStatus["429"] ?? 0,
-      apiRequestsPerToken: round(apiRequests / Math.max(1, minted), 1),
+      apiRequestsPerToken: minted === 0 ? null : round(apiRequests / minted, 1),
     };
   } finally {
     await endHosts(host);
@@ -122,7 +122,7 @@ async function main(): Promise<number> {
           String(r.tokensUsed),
           String(r.answered401),
           String(r.answered429),
-          String(r.apiRequestsPerToken),
+          r.apiRequestsPerToken === null ? "—" : String(r.apiRequestsPerToken),
         ]),
       ]) +
       "\n",

@@ -4,10 +4,10 @@ Voice IN trunk groups.
 
 It answers over real HTTP on 127.0.0.1 so that clients are exercised end to end (headers, media types, JSON:API
 documents, error bodies) without a DIDWW account. Behaviour follows DIDWW's documentation and recorded sandbox
-traffic (see the project's DIDWW reference): `Api-Key` authentication, the `X-DIDWW-API-Version` header and the
-2021-12-15 rename of `trunks`/`trunk_groups`, relationship linkage only for included relationships, lists with
-DIDWW's filters, sort fields and `page[number]`/`page[size]` pagination, and the jsonapi-resources error shapes and
-codes DIDWW emits.
+traffic (see the project's DIDWW reference): `Api-Key` authentication (from version 2026-11-19 bearer tokens, minted
+at `/token`), the `X-DIDWW-API-Version` header and the 2021-12-15 rename of `trunks`/`trunk_groups`, relationship
+linkage only for included relationships, lists with DIDWW's filters, sort fields and `page[number]`/`page[size]`
+pagination, and the jsonapi-resources error shapes and codes DIDWW emits.
 
 One behaviour DIDWW leaves undocumented is decided here on purpose: a DID PATCH that would leave both a trunk and
 a trunk group set is refused with 422, even when the request names only one side. The sandbox never clears the
