@@ -27,7 +27,7 @@ export function preloadModules(): void {
 }
 
 export interface HttpRequest {
-  method: "GET" | "PATCH" | "POST";
+  method: "GET" | "PATCH" | "POST" | "DELETE";
   /** Path relative to the client's base URL, without a leading slash. */
   path: string;
   searchParams?: Record<string, string>;
@@ -78,10 +78,10 @@ export interface HttpClientOptions {
   /** The config namespace for messages: "didww", "carrierx". */
   configPrefix: string;
   /**
-  Retry POST as GET and PATCH are: only for a POST whose repetition is harmless (a token request: a second one mints
-  a second token, nothing more). Other POSTs create things and are sent once.
+  This client's POSTs are retried as GET and PATCH are, not only when unsent: only for a POST whose repetition is
+  harmless (a token request: a second one mints a second token, nothing more).
   */
-  retryPost?: boolean;
+  idempotentPost?: boolean;
 }
 
 export type HttpSend = (request: HttpRequest) => Promise<HttpResponse>;
@@ -89,15 +89,23 @@ export type HttpSend = (request: HttpRequest) => Promise<HttpResponse>;
 export const USER_AGENT = `pulumi-didroute/${VERSION}`;
 
 /**
-The retry policy (README, "Limits, retries and timeouts"). Both methods are retried: a GET changes nothing and every
-PATCH this package sends states the whole desired value, so sending it twice has the effect of sending it once.
+The retry policy (README, "Limits, retries and timeouts"). GET, PATCH and DELETE are retried: a GET changes nothing,
+every PATCH this package sends states the whole desired value, and a DELETE repeated after one that took effect
+finds nothing (404, which the resources count as done), so sending any of them twice has the effect of sending it
+once. A POST creates an object each time it arrives, so it is retried only when the API cannot have acted on it:
+`unsent` below.
 */
 export const RETRY = {
-  methods: ["GET", "PATCH"] as const,
+  methods: ["GET", "PATCH", "DELETE", "POST"] as const,
   /** Too many requests, and the answers of an API or a proxy that is struggling or restarting. */
   statusCodes: [429, 500, 502, 503, 504],
   /** Transport failures that a second attempt can get past; ETIMEDOUT is also an attempt over its timeout. */
   errorCodes: ["ETIMEDOUT", "ECONNRESET", "EPIPE", "ECONNREFUSED", "EADDRINUSE", "ENETUNREACH", "EAI_AGAIN"],
+  /**
+  What a POST is retried on: a 429 (the API refused it unprocessed) and failures before a connection existed. After
+  a 5xx, a reset or a timeout the object may exist, and a second POST would make a second one.
+  */
+  unsent: { statusCodes: [429], errorCodes: ["ECONNREFUSED", "EADDRINUSE", "ENETUNREACH", "EAI_AGAIN"] },
   maxAttempts: 8,
   /** Without Retry-After: 0.5 s, 1 s, 2 s, 4 s, then 8 s, each stretched by up to 25% at random (jitter). */
   backoffBaseMs: 500,
@@ -120,6 +128,14 @@ less than an API asks.
 function waitScale(): number {
   const scale = Number(process.env["PULUMI_DIDROUTE_TEST_WAIT_SCALE"]);
   return scale > 0 && scale < 1 ? scale : 1;
+}
+
+/**
+Whether a failed POST certainly did not reach the API, so that sending it again cannot create a second object:
+`status` is the answer's, undefined when none came; `code` is the transport error's.
+*/
+export function unsent(status: number | undefined, code: string): boolean {
+  return status === undefined ? RETRY.unsent.errorCodes.includes(code) : RETRY.unsent.statusCodes.includes(status);
 }
 
 /** What one call learns across its attempts. */
@@ -153,7 +169,7 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
         timeout: { request: limits.requestTimeoutMs },
         retry: {
           limit: RETRY.maxAttempts - 1,
-          methods: options.retryPost ? [...RETRY.methods, "POST"] : [...RETRY.methods],
+          methods: [...RETRY.methods],
           statusCodes: RETRY.statusCodes,
           errorCodes: RETRY.errorCodes,
           // The budget decides below, not got (which would end the retries silently on a Retry-After above this): a
@@ -163,6 +179,9 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
             const state = attemptsOf(error.options.context);
             // Not retryable: method, status, error code, attempt count, or the request's own headers failed.
             if (computedValue === 0 || state.failure !== undefined) return 0;
+            if (error.options.method === "POST" && !options.idempotentPost && !unsent(error.response?.statusCode, error.code)) {
+              return 0;
+            }
             // A delay of 0 tells got not to retry, so "Retry-After: 0" (retry now) becomes 1 ms.
             const asked = retryAfter === undefined ? backoffDelay(attemptCount) : retryAfter;
             const delay = Math.max(1, Math.round(asked * scale));

@@ -11,6 +11,8 @@ import type { ResourceOperations } from "./resource";
 import { didTrunkAssignment } from "./didww/didTrunkAssignment";
 import { trunkGroupMembership } from "./didww/trunkGroupMembership";
 import { didTrunkGroupAssignment } from "./carrierx/didTrunkGroupAssignment";
+import { trunkGroup as carrierxTrunkGroup } from "./carrierx/trunkGroup";
+import { trunk as carrierxTrunk } from "./carrierx/trunk";
 
 import { configure as captureConfig, type ConfigSource } from "./settings";
 export { DidrouteError } from "./errors";
@@ -37,6 +39,8 @@ const KINDS: Record<string, ResourceOperations<any, any>> = {
   "didww:DidTrunkAssignment": asOperations(didTrunkAssignment),
   "didww:TrunkGroupMembership": asOperations(trunkGroupMembership),
   "carrierx:DidTrunkGroupAssignment": asOperations(didTrunkGroupAssignment),
+  "carrierx:TrunkGroup": asOperations(carrierxTrunkGroup),
+  "carrierx:Trunk": asOperations(carrierxTrunk),
 };
 
 export function resource(kind: string): ResourceOperations<any, any> {

@@ -21,7 +21,7 @@ import { answerFailure, sendJson } from "./http";
 import { LoopbackListener, type Handler } from "./loopback";
 import type { SandboxSeed } from "./seed";
 
-export type { CarrierxDid, CarrierxSandbox, CarrierxSeed } from "./carrierx";
+export type { CarrierxDid, CarrierxObject, CarrierxSandbox, CarrierxSeed } from "./carrierx";
 export type { DidRouting, DidwwSandbox, DidwwSeed, DidwwTokenOptions, DidwwTokens, IssueOptions, RecordedRequest } from "./didww";
 export type { FaultController, FaultSettings, FaultStats, ScriptedFault } from "./faults";
 export { derivedId, exampleSeedPath, loadSeed, parseSeed, SeedError, type SandboxSeed } from "./seed";

@@ -130,7 +130,7 @@ function tokenService(tokenEndpoint: string, apiKey: string, limits: HttpLimits)
     credential: apiKey,
     limits,
     configPrefix: "didww",
-    retryPost: true,
+    idempotentPost: true,
   });
   return async (scope) => {
     const exchange = tokenExchange(scope);

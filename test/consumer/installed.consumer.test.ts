@@ -25,7 +25,9 @@ const TOKEN = "consumer-carrierx-token-91fe";
 const DID = "didww:DidTrunkAssignment";
 const MEMBERS = "didww:TrunkGroupMembership";
 const CX = "carrierx:DidTrunkGroupAssignment";
-const KINDS = [DID, MEMBERS, CX];
+const CX_GROUP = "carrierx:TrunkGroup";
+const CX_TRUNK = "carrierx:Trunk";
+const KINDS = [DID, MEMBERS, CX, CX_GROUP, CX_TRUNK];
 
 const root = path.resolve(__dirname, "..", "..");
 
@@ -54,6 +56,8 @@ describe("pulumi-didroute installed from the npm pack tarball, through the dynam
     { name: "a", kind: DID, inputs: { didId: ids.didA, trunkId: ids.trunk1 } },
     { name: "g", kind: MEMBERS, inputs: { trunkGroupId: ids.group, trunkIds: [ids.trunk2, ids.trunk1] } },
     { name: "c", kind: CX, inputs: { didSid: sids.didA, trunkGroupSid: sids.group } },
+    { name: "cg", kind: CX_GROUP, inputs: { name: "consumer-group", hardFailureThreshold: 5 } },
+    { name: "ct", kind: CX_TRUNK, inputs: { trunkGroupSid: sids.group, name: "consumer-trunk", inCapacity: 10 } },
   ];
   const wire = () => [...f.sandbox.didww.requests, ...f.sandbox.carrierx.requests].map((r) => `${r.method} ${r.path}`);
 
@@ -81,13 +85,25 @@ describe("pulumi-didroute installed from the npm pack tarball, through the dynam
     const up = await stack.up(program());
     logs.push(up.log);
     expect(up.failures).toEqual([]);
-    expect(up.steps.map((s) => s.op)).toEqual(["create", "create", "create"]);
-    expect(wire()).toEqual([`PATCH /v3/dids/${ids.didA}`, `PATCH /v3/voice_in_trunk_groups/${ids.group}`, `PATCH /core/v2/phonenumber/dids/${sids.didA}`]);
+    expect(up.steps.map((s) => s.op)).toEqual(["create", "create", "create", "create", "create"]);
+    expect(wire()).toEqual([
+      `PATCH /v3/dids/${ids.didA}`,
+      `PATCH /v3/voice_in_trunk_groups/${ids.group}`,
+      `PATCH /core/v2/phonenumber/dids/${sids.didA}`,
+      "GET /core/v2/trunk_groups",
+      "POST /core/v2/trunk_groups",
+      `GET /core/v2/trunk_groups/${sids.group}/trunks`,
+      `POST /core/v2/trunk_groups/${sids.group}/trunks`,
+    ]);
+    const cxGroup = stack.output("cg", CX_GROUP)!["trunkGroupSid"] as string;
+    const cxTrunk = stack.output("ct", CX_TRUNK)!["trunkSid"] as string;
+    expect(f.sandbox.carrierx.trunkGroup(cxGroup)).toMatchObject({ name: "consumer-group", hard_failure_threshold: 5 });
+    expect(f.sandbox.carrierx.trunk(cxTrunk)).toMatchObject({ trunkGroupSid: sids.group, trunk: { name: "consumer-trunk", in_capacity: 10 } });
     expect(f.sandbox.didww.did(ids.didA)).toMatchObject({ trunkId: ids.trunk1, trunkGroupId: null });
     expect(new Set(f.sandbox.didww.trunkGroupMembers(ids.group))).toEqual(new Set([ids.trunk1, ids.trunk2]));
     expect(f.sandbox.carrierx.did(sids.didA)).toMatchObject({ trunk_group_sid: sids.group });
     for (const kind of KINDS) {
-      const name = { [DID]: "a", [MEMBERS]: "g", [CX]: "c" }[kind]!;
+      const name = { [DID]: "a", [MEMBERS]: "g", [CX]: "c", [CX_GROUP]: "cg", [CX_TRUNK]: "ct" }[kind]!;
       expect(stack.output(name, kind)!["__provider"], kind).toBe(f.providers[kind]);
     }
 
@@ -95,20 +111,26 @@ describe("pulumi-didroute installed from the npm pack tarball, through the dynam
     f.sandbox.didww.setDidRouting(ids.didA, { trunkId: ids.trunk3, trunkGroupId: null });
     f.sandbox.didww.setTrunkGroupMembers(ids.group, [ids.trunk1]);
     f.sandbox.carrierx.setDidTrunkGroup(sids.didA, sids.group2);
+    f.sandbox.carrierx.setTrunkGroupFields(cxGroup, { hard_failure_threshold: 9 });
+    f.sandbox.carrierx.setTrunkFields(cxTrunk, { in_capacity: 3 });
     const refresh = await stack.refresh();
     logs.push(refresh.log);
     expect(refresh.failures).toEqual([]);
     expect(stack.output("a", DID)).toMatchObject({ trunkId: ids.trunk3 });
     expect(stack.output("g", MEMBERS)).toMatchObject({ trunkIds: [ids.trunk1] });
     expect(stack.output("c", CX)).toMatchObject({ trunkGroupSid: sids.group2 });
+    expect(stack.output("cg", CX_GROUP)).toMatchObject({ hardFailureThreshold: 9 });
+    expect(stack.output("ct", CX_TRUNK)).toMatchObject({ inCapacity: 3 });
 
     const restore = await stack.up(program());
     logs.push(restore.log);
     expect(restore.failures).toEqual([]);
-    expect(restore.steps.map((s) => s.op)).toEqual(["update", "update", "update"]);
+    expect(restore.steps.map((s) => s.op)).toEqual(["update", "update", "update", "update", "update"]);
     expect(f.sandbox.didww.did(ids.didA)).toMatchObject({ trunkId: ids.trunk1 });
     expect(new Set(f.sandbox.didww.trunkGroupMembers(ids.group))).toEqual(new Set([ids.trunk1, ids.trunk2]));
     expect(f.sandbox.carrierx.did(sids.didA)).toMatchObject({ trunk_group_sid: sids.group });
+    expect(f.sandbox.carrierx.trunkGroup(cxGroup)).toMatchObject({ hard_failure_threshold: 5 });
+    expect(f.sandbox.carrierx.trunk(cxTrunk)?.trunk).toMatchObject({ in_capacity: 10 });
 
     const state = JSON.stringify([...stack.state.values()]);
     const destroy = await stack.destroy();
@@ -118,6 +140,8 @@ describe("pulumi-didroute installed from the npm pack tarball, through the dynam
     expect(f.sandbox.didww.did(ids.didA)).toMatchObject({ trunkId: null, trunkGroupId: null });
     expect(f.sandbox.didww.trunkGroupMembers(ids.group)).toEqual([]);
     expect(f.sandbox.carrierx.did(sids.didA)).toMatchObject({ trunk_group_sid: null });
+    expect(f.sandbox.carrierx.trunkGroup(cxGroup)).toBeUndefined();
+    expect(f.sandbox.carrierx.trunk(cxTrunk)).toBeUndefined();
 
     for (const text of [state, ...logs]) {
       expect(text).not.toContain(API_KEY);
@@ -133,7 +157,7 @@ describe("pulumi-didroute installed from the npm pack tarball, through the dynam
     const up = await stack.up(program());
     expect(up.failures).toEqual([]);
     expect(f.sandbox.didww.requests.map((r) => r.headers["api-key"])).toEqual([API_KEY, API_KEY]);
-    expect(f.sandbox.carrierx.requests.map((r) => r.headers["authorization"])).toEqual([`Bearer ${TOKEN}`]);
+    expect(f.sandbox.carrierx.requests.map((r) => r.headers["authorization"])).toEqual(Array(5).fill(`Bearer ${TOKEN}`));
     expect(f.sandbox.carrierx.did(sids.didA)).toMatchObject({ trunk_group_sid: sids.group });
   });
 });
