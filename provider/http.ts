@@ -32,12 +32,20 @@ export interface HttpRequest {
   path: string;
   searchParams?: Record<string, string>;
   body?: unknown;
+  /**
+  Headers of this request only, asked for at each attempt once it has its slot from the rate limiter, just before it
+  leaves: a bearer token taken then is the freshest, however long the request waited for its slot. What it throws
+  fails the request as thrown.
+  */
+  attemptHeaders?: () => Promise<Record<string, string>>;
 }
 
 export interface HttpResponse {
   status: number;
   /** The parsed JSON body, or undefined when the body was empty. */
   body: unknown;
+  /** Header names lower-cased (a 401's `www-authenticate` says why). */
+  headers: Record<string, string | string[] | undefined>;
   /** Method and path as a person reads them in an error: `PATCH /v3/dids/…` (no host, no query). */
   request: string;
   /** How often the request was sent: 1 when the first answer was final. */
@@ -69,6 +77,11 @@ export interface HttpClientOptions {
   limits: HttpLimits;
   /** The config namespace for messages: "didww", "carrierx". */
   configPrefix: string;
+  /**
+  This client's POSTs are retried as GET and PATCH are, not only when unsent: only for a POST whose repetition is
+  harmless (a token request: a second one mints a second token, nothing more).
+  */
+  idempotentPost?: boolean;
 }
 
 export type HttpSend = (request: HttpRequest) => Promise<HttpResponse>;
@@ -131,6 +144,9 @@ interface Attempts {
   attempts: number;
   lastStatus?: number;
   budgetSpent: boolean;
+  attemptHeaders?: () => Promise<Record<string, string>>;
+  /** What `attemptHeaders` threw: the request's failure, not a network error. */
+  failure?: unknown;
 }
 
 /**
@@ -160,9 +176,12 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
           // Retry-After of 60 s is honoured when the operation has the time, and the message says so when it has not.
           maxRetryAfter: Number.MAX_SAFE_INTEGER,
           calculateDelay: ({ attemptCount, error, retryAfter, computedValue }) => {
-            if (computedValue === 0) return 0; // not retryable: method, status, error code or attempt count
-            if (error.options.method === "POST" && !unsent(error.response?.statusCode, error.code)) return 0;
             const state = attemptsOf(error.options.context);
+            // Not retryable: method, status, error code, attempt count, or the request's own headers failed.
+            if (computedValue === 0 || state.failure !== undefined) return 0;
+            if (error.options.method === "POST" && !options.idempotentPost && !unsent(error.response?.statusCode, error.code)) {
+              return 0;
+            }
             // A delay of 0 tells got not to retry, so "Retry-After: 0" (retry now) becomes 1 ms.
             const asked = retryAfter === undefined ? backoffDelay(attemptCount) : retryAfter;
             const delay = Math.max(1, Math.round(asked * scale));
@@ -179,7 +198,15 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
           beforeRequest: [
             async (requestOptions) => {
               await limiter();
-              attemptsOf(requestOptions.context).attempts += 1;
+              const state = attemptsOf(requestOptions.context);
+              state.attempts += 1;
+              if (state.attemptHeaders === undefined) return;
+              try {
+                Object.assign(requestOptions.headers, await state.attemptHeaders());
+              } catch (error) {
+                state.failure = error;
+                throw error;
+              }
             },
           ],
           afterResponse: [
@@ -204,6 +231,7 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
       deadline: (operationStartedAt() ?? startedAt) + limits.operationTimeoutMs,
       attempts: 0,
       budgetSpent: false,
+      ...(request.attemptHeaders ? { attemptHeaders: request.attemptHeaders } : {}),
     };
     const summary = () => {
       if (state.attempts <= 1) return "";
@@ -224,6 +252,7 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
       });
     } catch (error) {
+      if (state.failure !== undefined) throw state.failure;
       const code = (error as { code?: string }).code;
       const last = state.lastStatus === undefined ? "" : `; the last answer was ${state.lastStatus}`;
       throw new DidrouteError(
@@ -235,6 +264,7 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
     return {
       status: response.statusCode,
       body: parseBody(response.body),
+      headers: response.headers,
       request: described,
       attempts: state.attempts,
       retries: summary(),

@@ -30,10 +30,10 @@ function asOperations<I, O>(operations: ResourceOperations<I, O>): ResourceOpera
   return {
     check: (olds, news) => operations.check(olds, news),
     diff: (id, olds, news) => operations.diff(id, olds, news),
-    create: (inputs) => inOperation(() => operations.create(inputs)),
-    read: (id, props) => inOperation(() => operations.read(id, props)),
-    update: (id, olds, news) => inOperation(() => operations.update(id, olds, news)),
-    delete: (id, props) => inOperation(() => operations.delete(id, props)),
+    create: (inputs) => inOperation(() => operations.create(inputs), "create"),
+    read: (id, props) => inOperation(() => operations.read(id, props), "read"),
+    update: (id, olds, news) => inOperation(() => operations.update(id, olds, news), "update"),
+    delete: (id, props) => inOperation(() => operations.delete(id, props), "delete"),
   };
 }
 
