@@ -22,6 +22,7 @@ credential in the texts, state or logs. The main job runs in this project too (m
 */
 const API_KEY = "consumer-didww-key-2c7a";
 const TOKEN = "consumer-carrierx-token-91fe";
+const PBX_PASSWORD = "consumer-pbx-password-5d0e";
 const DID = "didww:DidTrunkAssignment";
 const MEMBERS = "didww:TrunkGroupMembership";
 const CX = "carrierx:DidTrunkGroupAssignment";
@@ -63,7 +64,7 @@ describe("pulumi-didroute installed from the npm pack tarball, through the dynam
     {
       name: "vt",
       kind: TRUNK,
-      inputs: { name: "consumer-trunk", priority: 5, sip: { host: "pbx.example.com" } },
+      inputs: { name: "consumer-trunk", priority: 5, sip: { host: "pbx.example.com", authPassword: secret(PBX_PASSWORD) } },
       secretOutputs: ["incomingAuthUsername", "incomingAuthPassword"],
     },
     { name: "vg", kind: GROUP, inputs: { name: "consumer-group", capacityLimit: 10, trunkIds: [ids.trunk3] } },
@@ -155,7 +156,8 @@ describe("pulumi-didroute installed from the npm pack tarball, through the dynam
     expect(f.sandbox.didww.trunk(trunk)).toMatchObject({ attributes: { priority: 5 } });
     expect(f.sandbox.didww.trunkGroup(group)).toMatchObject({ capacityLimit: 10 });
 
-    const state = JSON.stringify([...stack.state.values()]);
+    const state = stack.plaintext();
+    expect(f.sandbox.didww.trunk(trunk)!.configuration.attributes["auth_password"]).toBe(PBX_PASSWORD);
     const destroy = await stack.destroy();
     logs.push(destroy.log);
     expect(destroy.failures).toEqual([]);
@@ -173,6 +175,7 @@ describe("pulumi-didroute installed from the npm pack tarball, through the dynam
     for (const text of [state, ...logs]) {
       expect(text).not.toContain(API_KEY);
       expect(text).not.toContain(TOKEN);
+      expect(text).not.toContain(PBX_PASSWORD);
     }
   });
 
