@@ -1,41 +1,46 @@
 /**
 The routing file (`routing.yaml`): what a team reviews in a pull request. This module reads it and runs every check
 that needs no API (shape, E.164 numbers, UUIDs, duplicates, a trunk in two groups, trunk and trunkGroup on one DID,
-unknown keys), reporting each problem at its line and column. Resolving numbers and names to ids is `resolve.ts`.
+unknown keys, and the declarations' own rules: declarations.ts), reporting each problem at its line and column.
+Resolving numbers and names to ids is `resolve.ts`.
 
     didww:
+      trunks:                              # declared: created, updated and deleted by pulumi up
+        - name: pbx-frankfurt
+          sip: { host: pbx-fra.example.com, authPassword: { config: pbxFraPassword } }
+      trunkGroups:
+        - name: eu-primary                 # declared: the program owns the group
+          trunks: [pbx-frankfurt]
+        - group: legacy-eu                 # an existing group's name or id: its members only
+          trunks: [pbx-london]
       dids:
         - number: "+16091609123456797"    # or id: <DID uuid>
-          trunk: pbx-frankfurt             # a trunk name or id; or trunkGroup: <name or id>
-      trunkGroups:
-        - group: eu-primary                # a group name or id
-          trunks: [pbx-frankfurt, pbx-dublin]
+          trunk: pbx-frankfurt             # a trunk name (declared here or not) or id; or trunkGroup: <name or id>
     carrierx:
+      trunkGroups:
+        - name: us-east                    # declared, with the trunks that live in it
+          trunks: [{ name: pbx-east-1 }]
       dids:
         - number: "+15162065574"           # or sid: <did_sid>
-          trunkGroup: us-east              # a trunk group name or sid
+          trunkGroup: us-east              # a trunk group name (declared here or not) or sid
 */
 import { readFileSync } from "node:fs";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from "yaml";
+import { isScalar, LineCounter, parseDocument, type Node } from "yaml";
 import { digitsOf, isE164, isUuid } from "../provider/validate";
-import { closest } from "../provider/suggest";
+import {
+  DIDWW_GROUP_ENTRY_KEYS,
+  groupTrunks,
+  readCarrierxGroup,
+  readDidwwGroupDeclaration,
+  readDidwwTrunk,
+  type CarrierxGroupEntry,
+  type DidwwGroupDeclaration,
+  type DidwwTrunkEntry,
+} from "./declarations";
+import { Reader, type Entries, type Position, type Problem, type Ref } from "./reader";
 
-export interface Position {
-  /** 1-based. */
-  line: number;
-  /** 1-based. */
-  col: number;
-}
-
-export interface Problem extends Position {
-  message: string;
-}
-
-/** A trunk, trunk group or DID as the file names it: a UUID is an id, anything else a name. */
-export interface Ref {
-  value: string;
-  at: Position;
-}
+export type { Position, Problem, Ref } from "./reader";
+export type { CarrierxGroupEntry, CarrierxTrunkEntry, DidwwGroupDeclaration, DidwwTrunkEntry } from "./declarations";
 
 export interface DidwwDidEntry {
   at: Position;
@@ -44,6 +49,7 @@ export interface DidwwDidEntry {
   target: { kind: "trunk" | "trunkGroup"; ref: Ref };
 }
 
+/** A `didww.trunkGroups` entry with `group:`: a group that exists in the account, whose members alone it sets. */
 export interface DidwwGroupEntry {
   at: Position;
   group: Ref;
@@ -61,8 +67,16 @@ export interface CarrierxDidEntry {
 export interface RoutingFile {
   /** As given by the caller; every message starts with it. */
   fileName: string;
-  didww: { dids: DidwwDidEntry[]; trunkGroups: DidwwGroupEntry[] };
-  carrierx: { dids: CarrierxDidEntry[] };
+  didww: {
+    /** Declared trunks. */
+    trunks: DidwwTrunkEntry[];
+    /** Declared trunk groups (`- name:`). */
+    declaredGroups: DidwwGroupDeclaration[];
+    /** Existing trunk groups' memberships (`- group:`). */
+    trunkGroups: DidwwGroupEntry[];
+    dids: DidwwDidEntry[];
+  };
+  carrierx: { trunkGroups: CarrierxGroupEntry[]; dids: CarrierxDidEntry[] };
 }
 
 export { digitsOf, isE164 };
@@ -84,14 +98,14 @@ export function readRoutingFile(path: string, fileName = path): { file: RoutingF
 }
 
 function emptyFile(fileName: string): RoutingFile {
-  return { fileName, didww: { dids: [], trunkGroups: [] }, carrierx: { dids: [] } };
+  return { fileName, didww: { trunks: [], declaredGroups: [], trunkGroups: [], dids: [] }, carrierx: { trunkGroups: [], dids: [] } };
 }
 
 /** Every problem of the file, in file order; `file` holds the entries that passed their own checks. */
 export function parseRoutingFile(text: string, fileName: string): { file: RoutingFile; problems: Problem[] } {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const reader = new Reader(lineCounter);
+  const reader = new FileReader(lineCounter);
   for (const error of document.errors) reader.report(error.pos[0], firstLine(error.message));
   const file = emptyFile(fileName);
   if (document.errors.length === 0) reader.readTop(document.contents as Node | null, file);
@@ -104,148 +118,32 @@ function firstLine(message: string): string {
 }
 
 const TOP_KEYS = ["didww", "carrierx"];
-const DIDWW_KEYS = ["dids", "trunkGroups"];
+const DIDWW_KEYS = ["trunks", "trunkGroups", "dids"];
 const DIDWW_DID_KEYS = ["number", "id", "trunk", "trunkGroup"];
-const DIDWW_GROUP_KEYS = ["group", "trunks"];
-const CARRIERX_KEYS = ["dids"];
+const CARRIERX_KEYS = ["trunkGroups", "dids"];
 const CARRIERX_DID_KEYS = ["number", "sid", "trunkGroup"];
+/** Attributes only a declared group has: a `group:` entry sets an existing group's members and nothing else. */
+const DECLARED_GROUP_ONLY = DIDWW_GROUP_ENTRY_KEYS.filter((key) => !["name", "group", "trunks"].includes(key));
 
-/** A map's entries by key, after reporting keys that are not allowed. */
-type Entries = Map<string, Pair<Node, Node | null>>;
-
-class Reader {
-  readonly problems: Problem[] = [];
-
-  constructor(private readonly lines: LineCounter) {}
-
-  position(node: Node | null | undefined, fallback?: Position): Position {
-    const offset = node?.range?.[0];
-    if (offset === undefined) return fallback ?? { line: 1, col: 1 };
-    const { line, col } = this.lines.linePos(offset);
-    return { line, col };
-  }
-
-  report(offset: number, message: string): void {
-    const { line, col } = this.lines.linePos(offset);
-    this.problems.push({ line, col, message });
-  }
-
-  at(position: Position, message: string): void {
-    this.problems.push({ ...position, message });
-  }
-
+/** The routing file's sections, on the generic reading of reader.ts. */
+class FileReader extends Reader {
   readTop(node: Node | null, file: RoutingFile): void {
     if (node === null || (isScalar(node) && node.value === null)) return; // an empty file declares nothing
     const top = this.map(node, "the file", TOP_KEYS);
     if (top === undefined) return;
     const didww = this.section(top, "didww", DIDWW_KEYS);
     if (didww !== undefined) {
-      this.list(didww, "didww.dids", "dids", (item) => this.readDidwwDid(item, file));
+      this.list(didww, "didww.trunks", "trunks", (item) => push(file.didww.trunks, readDidwwTrunk(this, item)));
       this.list(didww, "didww.trunkGroups", "trunkGroups", (item) => this.readDidwwGroup(item, file));
+      this.list(didww, "didww.dids", "dids", (item) => this.readDidwwDid(item, file));
     }
     const carrierx = this.section(top, "carrierx", CARRIERX_KEYS);
-    if (carrierx !== undefined) this.list(carrierx, "carrierx.dids", "dids", (item) => this.readCarrierxDid(item, file));
+    if (carrierx !== undefined) {
+      this.list(carrierx, "carrierx.trunkGroups", "trunkGroups", (item) => push(file.carrierx.trunkGroups, readCarrierxGroup(this, item)));
+      this.list(carrierx, "carrierx.dids", "dids", (item) => this.readCarrierxDid(item, file));
+    }
+    this.checkDeclarations(file);
     this.checkDuplicates(file);
-  }
-
-  /** A mapping with only `allowed` keys; unknown keys are reported with the closest allowed one. */
-  private map(node: Node, what: string, allowed: readonly string[]): Entries | undefined {
-    if (!isMap(node)) {
-      this.at(this.position(node), `${what} must be a mapping with the keys ${allowed.join(", ")}`);
-      return undefined;
-    }
-    const entries: Entries = new Map();
-    for (const pair of node.items as Pair<Node, Node | null>[]) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-      if (key === undefined || !allowed.includes(key)) {
-        const suggestion = key === undefined ? undefined : closest(key, allowed);
-        const hint = suggestion ? ` (did you mean "${suggestion}"?)` : "";
-        this.at(
-          this.position(pair.key),
-          `unknown key "${key ?? "?"}" in ${what}${hint}; allowed: ${allowed.join(", ")}`,
-        );
-        continue;
-      }
-      entries.set(key, pair);
-    }
-    return entries;
-  }
-
-  private section(top: Entries, key: string, allowed: readonly string[]): Entries | undefined {
-    const pair = top.get(key);
-    if (pair === undefined || pair.value === null || (isScalar(pair.value) && pair.value.value === null)) {
-      return undefined;
-    }
-    return this.map(pair.value, key, allowed);
-  }
-
-  private list(parent: Entries, what: string, key: string, read: (item: Node) => void): void {
-    const pair = parent.get(key);
-    if (pair === undefined || pair.value === null || (isScalar(pair.value) && pair.value.value === null)) return;
-    if (!isSeq(pair.value)) {
-      this.at(this.position(pair.value), `${what} must be a list (entries starting with "- ")`);
-      return;
-    }
-    for (const item of pair.value.items as Node[]) read(item);
-  }
-
-  /**
-  A scalar string value. YAML reads an unquoted `+16091609123456797` as an integer (losing digits) and `123` as a
-  number, so non-strings are refused with the text as written and a hint to quote it.
-  */
-  private string(entries: Entries, key: string, what: string): Ref | undefined {
-    const pair = entries.get(key);
-    if (pair === undefined) return undefined;
-    return this.stringValue(pair.value, this.position(pair.value, this.position(pair.key)), key, what);
-  }
-
-  private stringValue(node: Node | null, at: Position, key: string, what: string): Ref | undefined {
-    if (node === null || (isScalar(node) && node.value === null)) {
-      this.at(at, `${key} is empty: give ${what}`);
-      return undefined;
-    }
-    if (!isScalar(node)) {
-      this.at(at, `${key} must be a single value (${what}), not a ${isSeq(node) ? "list" : "mapping"}`);
-      return undefined;
-    }
-    if (typeof node.value !== "string") {
-      const written = node.source ?? String(node.value);
-      this.at(at, `${key} must be a string (${what}): YAML reads ${written} unquoted as a ${typeof node.value}; write "${written}"`);
-      return undefined;
-    }
-    if (node.value.trim() === "") {
-      this.at(at, `${key} is empty: give ${what}`);
-      return undefined;
-    }
-    if (node.value !== node.value.trim()) {
-      this.at(at, `${key} has leading or trailing spaces: ${JSON.stringify(node.value)}`);
-      return undefined;
-    }
-    return { value: node.value, at };
-  }
-
-  private number(entries: Entries): Ref | undefined {
-    const ref = this.string(entries, "number", 'the number in E.164 form, e.g. "+442037691880"');
-    if (ref === undefined) return undefined;
-    if (!isE164(ref.value)) {
-      this.at(
-        ref.at,
-        `number must be in E.164 form: "+", the country code and the number, digits only (e.g. "+442037691880"); ` +
-          `got ${JSON.stringify(ref.value)}`,
-      );
-      return undefined;
-    }
-    return ref;
-  }
-
-  private uuid(entries: Entries, key: string, what: string): Ref | undefined {
-    const ref = this.string(entries, key, `the ${what} (a UUID)`);
-    if (ref === undefined) return undefined;
-    if (!isUuid(ref.value)) {
-      this.at(ref.at, `${key} must be the ${what} (a UUID), got ${JSON.stringify(ref.value)}`);
-      return undefined;
-    }
-    return { value: ref.value.toLowerCase(), at: ref.at };
   }
 
   /** `number` or the id key: exactly one. */
@@ -292,28 +190,42 @@ class Reader {
     if (did !== undefined && ref !== undefined) file.didww.dids.push({ at, did, target: { kind, ref } });
   }
 
+  /** `- group:` (an existing group: its members) or `- name:` (a group the file declares, see declarations.ts). */
   private readDidwwGroup(item: Node, file: RoutingFile): void {
     const at = this.position(item);
-    const entries = this.map(item, "a didww.trunkGroups entry", DIDWW_GROUP_KEYS);
+    const entries = this.map(item, "a didww.trunkGroups entry", DIDWW_GROUP_ENTRY_KEYS);
     if (entries === undefined) return;
+    if (entries.has("name") && entries.has("group")) {
+      this.at(
+        this.position(entries.get("group")?.key),
+        "set name (a group this file declares and owns) or group (an existing group, whose trunks alone it sets), not both",
+      );
+      return;
+    }
+    if (entries.has("name")) {
+      push(file.didww.declaredGroups, readDidwwGroupDeclaration(this, entries, at));
+      return;
+    }
     const group = this.string(entries, "group", "a trunk group name or id");
-    if (!entries.has("group")) this.at(at, "a trunkGroups entry needs group (a trunk group name or id)");
-    const pair = entries.get("trunks");
-    if (pair === undefined) {
-      this.at(at, "a trunkGroups entry needs trunks (a list of trunk names or ids; [] empties the group)");
-      return;
+    if (!entries.has("group")) {
+      this.at(at, "a trunkGroups entry needs group (an existing trunk group's name or id) or name (a group this file declares)");
     }
-    if (!isSeq(pair.value)) {
-      this.at(this.position(pair.value, this.position(pair.key)), "trunks must be a list of trunk names or ids, e.g. [pbx-frankfurt, pbx-dublin]");
-      return;
-    }
-    const trunks: Ref[] = [];
-    for (const node of pair.value.items as Node[]) {
-      const ref = this.stringValue(node, this.position(node), "a trunks entry", "a trunk name or id");
-      if (ref !== undefined) trunks.push(ref);
-    }
+    this.declaredOnly(entries);
+    const trunks = groupTrunks(this, entries, at);
     // Kept with its valid trunks even when one was refused, so the checks across groups still see them.
-    if (group !== undefined) file.didww.trunkGroups.push({ at, group, trunks });
+    if (group !== undefined && trunks !== undefined) file.didww.trunkGroups.push({ at, group, trunks });
+  }
+
+  /** Attributes of the group itself on a `group:` entry: refused, as the group is not the file's to set. */
+  private declaredOnly(entries: Entries): void {
+    for (const key of DECLARED_GROUP_ONLY) {
+      const pair = entries.get(key);
+      if (pair === undefined) continue;
+      this.at(
+        this.position(pair.key),
+        `${key} is set only on a group this file declares (name: …); group: names an existing group, whose trunks alone the file sets`,
+      );
+    }
   }
 
   private readCarrierxDid(item: Node, file: RoutingFile): void {
@@ -327,6 +239,45 @@ class Reader {
     }
     const trunkGroup = this.string(entries, "trunkGroup", "a trunk group name or sid");
     if (did !== undefined && trunkGroup !== undefined) file.carrierx.dids.push({ at, did, trunkGroup });
+  }
+
+  /**
+  Checks across declarations: each declared name once (a CarrierX trunk's within its group), and a DIDWW group
+  either declared (`name:`) or named as an existing one (`group:`), never both: the declaration owns its members.
+  */
+  private checkDeclarations(file: RoutingFile): void {
+    const first = new Map<string, Position>();
+    const once = <T extends { name: Ref }>(entries: T[], key: (entry: T) => string, what: (entry: T) => string): T[] =>
+      entries.filter((entry) => {
+        const earlier = first.get(key(entry));
+        if (earlier === undefined) {
+          first.set(key(entry), entry.name.at);
+          return true;
+        }
+        this.at(entry.name.at, `${what(entry)} is declared twice (first at line ${earlier.line})`);
+        return false;
+      });
+    file.didww.trunks = once(file.didww.trunks, (e) => `didww trunk ${e.name.value}`, (e) => `trunk ${e.name.value}`);
+    file.didww.declaredGroups = once(file.didww.declaredGroups, (e) => `didww group ${e.name.value}`, (e) => `trunk group ${e.name.value}`);
+    file.didww.trunkGroups = file.didww.trunkGroups.filter((entry) => {
+      const declared = first.get(`didww group ${entry.group.value}`);
+      if (declared === undefined) return true;
+      this.at(
+        entry.group.at,
+        `trunk group ${entry.group.value} is declared at line ${declared.line} (name:), and a declared group owns its ` +
+          "trunks: list them there and remove this group: entry",
+      );
+      return false;
+    });
+    file.carrierx.trunkGroups = once(
+      file.carrierx.trunkGroups,
+      (e) => `carrierx group ${e.name.value}`,
+      (e) => `CarrierX trunk group ${e.name.value}`,
+    );
+    for (const group of file.carrierx.trunkGroups) {
+      const name = group.name.value;
+      group.trunks = once(group.trunks, (t) => `carrierx trunk ${name} ${t.name.value}`, (t) => `trunk ${t.name.value} of trunk group ${name}`);
+    }
   }
 
   /** Checks across entries: each DID and group once, each trunk in at most one group and once in it. */
@@ -344,20 +295,26 @@ class Reader {
     file.didww.dids = file.didww.dids.filter((entry) =>
       once(`didww did ${refKey(entry.did.value)}`, entry.did.at, (first) => `DIDWW DID ${entry.did.value} is listed twice (first at line ${first.line})`),
     );
+    // Declared groups and existing ones' memberships alike, in file order: a trunk is in one group at most.
+    const groups = [
+      ...file.didww.declaredGroups.map((entry) => ({ group: entry.name, trunks: entry.trunks, entry })),
+      ...file.didww.trunkGroups.map((entry) => ({ group: entry.group, trunks: entry.trunks, entry })),
+    ].sort((a, b) => a.entry.at.line - b.entry.at.line || a.entry.at.col - b.entry.at.col);
     const groupOfTrunk = new Map<string, { group: string; line: number }>();
-    file.didww.trunkGroups = file.didww.trunkGroups.filter((entry) => {
+    const valid = new Set<object>();
+    for (const { group, trunks, entry } of groups) {
       const fresh = once(
-        `didww group ${refKey(entry.group.value)}`,
-        entry.group.at,
-        (first) => `trunk group ${entry.group.value} is listed twice (first at line ${first.line})`,
+        `didww group ${refKey(group.value)}`,
+        group.at,
+        (first) => `trunk group ${group.value} is listed twice (first at line ${first.line})`,
       );
-      let valid = fresh;
+      let ok = fresh;
       const inThisGroup = new Set<string>();
-      for (const trunk of entry.trunks) {
+      for (const trunk of trunks) {
         const key = refKey(trunk.value);
         if (inThisGroup.has(key)) {
-          this.at(trunk.at, `trunk ${trunk.value} is listed twice in trunk group ${entry.group.value}`);
-          valid = false;
+          this.at(trunk.at, `trunk ${trunk.value} is listed twice in trunk group ${group.value}`);
+          ok = false;
           continue;
         }
         inThisGroup.add(key);
@@ -366,15 +323,17 @@ class Reader {
           this.at(
             trunk.at,
             `trunk ${trunk.value} is in two trunk groups, ${other.group} (line ${other.line}) and ` +
-              `${entry.group.value}: a DIDWW trunk belongs to at most one group`,
+              `${group.value}: a DIDWW trunk belongs to at most one group`,
           );
-          valid = false;
+          ok = false;
         } else if (fresh) {
-          groupOfTrunk.set(key, { group: entry.group.value, line: entry.group.at.line });
+          groupOfTrunk.set(key, { group: group.value, line: group.at.line });
         }
       }
-      return valid;
-    });
+      if (ok) valid.add(entry);
+    }
+    file.didww.declaredGroups = file.didww.declaredGroups.filter((entry) => valid.has(entry));
+    file.didww.trunkGroups = file.didww.trunkGroups.filter((entry) => valid.has(entry));
     file.carrierx.dids = file.carrierx.dids.filter((entry) =>
       once(`carrierx did ${refKey(entry.did.value)}`, entry.did.at, (first) => `CarrierX DID ${entry.did.value} is listed twice (first at line ${first.line})`),
     );
@@ -384,4 +343,9 @@ class Reader {
 /** Ids compare case-insensitively (the APIs answer in lower case); names and numbers exactly. */
 function refKey(value: string): string {
   return isUuid(value) ? value.toLowerCase() : value;
+}
+
+/** Adds what a declaration reader returned, unless it refused the entry. */
+function push<T>(list: T[], entry: T | undefined): void {
+  if (entry !== undefined) list.push(entry);
 }

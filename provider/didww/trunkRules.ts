@@ -46,7 +46,8 @@ export interface VoiceInTrunkGroupInputs {
 
 export type Checked<T> = { inputs: T; failures?: undefined } | { inputs?: undefined; failures: CheckFailure[] };
 
-const TRUNK_KEYS = ["name", ...TRUNK_FIELDS.map((f) => f.input), "sip", "pstn", "adopt"];
+/** What a VoiceInTrunk takes; also the keys of a trunk the routing file declares. */
+export const TRUNK_KEYS = ["name", ...TRUNK_FIELDS.map((f) => f.input), "sip", "pstn", "adopt"];
 const GROUP_KEYS = ["name", ...GROUP_FIELDS.map((f) => f.input), "trunkIds", "adopt"];
 
 export function checkVoiceInTrunk(news: Record<string, unknown>): Checked<VoiceInTrunkInputs> {
