@@ -8,6 +8,7 @@ import { didwwClient } from "../provider/didww/client";
 import { configure } from "../provider/settings";
 import { readRoutingFile, type Problem, type RoutingFile } from "../routing/file";
 import { resolveRouting, type ResolvedRouting } from "../routing/resolve";
+import { secretRefsIn, secretsFromEnvironment } from "../routing/secrets";
 
 export interface FileCommand {
   /** As typed after `didroute`. */
@@ -65,18 +66,22 @@ function usageError(command: FileCommand, message: string): number {
 }
 
 /**
-Resolves the file's numbers and names against the live APIs. A number instead is the exit code (1) when an API could
-not be asked (401, network), said on stderr.
+Resolves the file's numbers and names against the live APIs, reads what it declares, and takes the values of its
+secrets (`{ config: KEY }`) from the environment (DIDROUTE_CONFIG_<KEY>: see routing/secrets.ts). A number instead is
+the exit code (1) when an API could not be asked (401, network), said on stderr.
 */
 export async function resolveLive(
   command: FileCommand,
   path: string,
   file: RoutingFile,
-): Promise<{ routing: ResolvedRouting; problems: Problem[] } | number> {
+): Promise<{ routing: ResolvedRouting; secrets: Map<string, string>; problems: Problem[] } | number> {
   // No Pulumi stack here: the environment is the only source, as for a provider with no stack config.
   configure(undefined);
+  const secrets = secretsFromEnvironment(secretRefsIn(file), process.env);
   try {
-    return await resolveRouting(file, CLIENTS);
+    const resolved = await resolveRouting(file, CLIENTS, { readDeclared: true });
+    const problems = [...resolved.problems, ...secrets.problems].sort((a, b) => a.line - b.line || a.col - b.col);
+    return { routing: resolved.routing, secrets: secrets.values, problems };
   } catch (error) {
     process.stderr.write(`didroute ${command.name}: ${path}: ${(error as Error).message}\n`);
     return 1;

@@ -11,15 +11,18 @@ import { CLIENTS, HELP, problemCount, readFileArgs, resolveLive, type FileComman
 export const PLAN_USAGE = `usage: didroute plan [FILE] [--format text|markdown|json] [--detailed-exitcode]
 
 Compares a routing file (default: routing.yaml) with the live routing at DIDWW and CarrierX and prints, for each
-difference, the number or group, what it is routed to now, what the file wants, and the request pulumi up sends.
-Credentials and endpoints come from DIDWW_API_KEY (or, from DIDWW API 2026-11-19, DIDWW_ACCESS_TOKEN: a read-only
-token is enough), DIDWW_ENDPOINT, DIDWW_API_VERSION, CARRIERX_TOKEN and CARRIERX_ENDPOINT (only the API the file uses
-needs credentials).
+difference, the number, group or trunk, what it is now, what the file wants, and the request pulumi up sends: a
+declared trunk or group to create, or its attributes that differ (secrets shown as [secret]). Credentials and
+endpoints come from DIDWW_API_KEY (or, from DIDWW API 2026-11-19, DIDWW_ACCESS_TOKEN: a read-only token is enough),
+DIDWW_ENDPOINT, DIDWW_API_VERSION, CARRIERX_TOKEN and CARRIERX_ENDPOINT (only the API the file uses needs
+credentials); each secret the file reads as { config: KEY } from DIDROUTE_CONFIG_<KEY> (KEY upper-cased, other
+characters than letters and digits as "_"). What it cannot see without Pulumi's state: deletions (an entry removed
+from the file).
 
   --format text       for a terminal (default)
   --format markdown   for a pull-request comment
-  --format json       {"file", "inSync", "unchanged", "changes": [{"system", "kind", "target", "from", "to",
-                      "request": {"method", "path", "body"}, "line"}]}
+  --format json       {"file", "inSync", "unchanged", "changes": [{"system", "kind", "action", "target", "from",
+                      "to", "request": {"method", "path", "body"}, "line"}]}
   --detailed-exitcode 0 in sync, 2 drift, 1 error (as terraform plan -detailed-exitcode)
   --help              show this help
 
@@ -48,7 +51,7 @@ export async function runPlan(args: string[]): Promise<number> {
     const resolved = await resolveLive(PLAN, path, file);
     if (typeof resolved === "number") return resolved;
     if (resolved.problems.length === 0) {
-      const plan = planRouting(resolved.routing, CLIENTS);
+      const plan = planRouting(resolved.routing, CLIENTS, resolved.secrets);
       // One of FORMATS: readFileArgs checked it.
       process.stdout.write(formatPlan(plan, path, values.format as PlanFormat));
       return values["detailed-exitcode"] && plan.changes.length > 0 ? 2 : 0;

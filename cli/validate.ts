@@ -14,7 +14,9 @@ Checks a routing file (default: routing.yaml) and prints each problem as FILE:LI
   --online   also resolve every number, trunk and trunk group name and id against the APIs, using
              DIDWW_API_KEY (or, from DIDWW API 2026-11-19, DIDWW_ACCESS_TOKEN: a read-only token is
              enough), DIDWW_ENDPOINT, DIDWW_API_VERSION, CARRIERX_TOKEN and CARRIERX_ENDPOINT
-             (only the API the file uses needs credentials)
+             (only the API the file uses needs credentials), and check that each secret the file
+             reads as { config: KEY } is set in DIDROUTE_CONFIG_<KEY> (KEY upper-cased, other
+             characters than letters and digits as "_")
   --help     show this help
 
 Exit codes: 0 valid, 1 problems found (or an API could not be asked), 2 wrong usage.`;
@@ -40,11 +42,20 @@ export async function runValidate(args: string[]): Promise<number> {
   return 0;
 }
 
+/** What the file declares and routes, e.g. "1 DIDWW trunk, 2 DIDWW trunk groups, 5 DIDWW DIDs, 2 CarrierX DIDs". */
 function summary(file: RoutingFile): string {
   const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  const { didww, carrierx } = file;
+  const trunks = carrierx.trunkGroups.reduce((n, group) => n + group.trunks.length, 0);
   return [
-    count(file.didww.dids.length, "DIDWW DID", "DIDWW DIDs"),
-    count(file.didww.trunkGroups.length, "DIDWW trunk group", "DIDWW trunk groups"),
-    count(file.carrierx.dids.length, "CarrierX DID", "CarrierX DIDs"),
-  ].join(", ");
+    // Kinds a file may well not use are named only when it does.
+    didww.trunks.length > 0 ? count(didww.trunks.length, "DIDWW trunk", "DIDWW trunks") : undefined,
+    count(didww.dids.length, "DIDWW DID", "DIDWW DIDs"),
+    count(didww.trunkGroups.length + didww.declaredGroups.length, "DIDWW trunk group", "DIDWW trunk groups"),
+    carrierx.trunkGroups.length > 0 ? count(carrierx.trunkGroups.length, "CarrierX trunk group", "CarrierX trunk groups") : undefined,
+    trunks > 0 ? count(trunks, "CarrierX trunk", "CarrierX trunks") : undefined,
+    count(carrierx.dids.length, "CarrierX DID", "CarrierX DIDs"),
+  ]
+    .filter((part) => part !== undefined)
+    .join(", ");
 }

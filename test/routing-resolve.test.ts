@@ -4,7 +4,7 @@ import { CarrierxClient } from "../provider/carrierx/client";
 import { DidwwClient } from "../provider/didww/client";
 import type { HttpLimits } from "../provider/http";
 import { formatProblem, parseRoutingFile } from "../routing/file";
-import { resolveRouting } from "../routing/resolve";
+import { resolveRouting, type ResolveOptions } from "../routing/resolve";
 import { createCarrierxSandbox, type CarrierxSandbox } from "../sandbox/carrierx";
 import { createDidwwSandbox, type DidwwSandbox, type DidwwSeed } from "../sandbox/didww";
 
@@ -49,13 +49,17 @@ async function didwwSandbox(apiVersion = "2026-04-16", s: DidwwSeed = seed) {
   return { sandbox, client: new DidwwClient({ auth: { scheme: "apiKey", apiKey: KEY }, endpoint, apiVersion, limits }) };
 }
 
-async function resolveText(text: string, clients: { didww?: DidwwClient; carrierx?: CarrierxClient }) {
+async function resolveText(text: string, clients: { didww?: DidwwClient; carrierx?: CarrierxClient }, options: ResolveOptions = {}) {
   const { file, problems } = parseRoutingFile(text, "routing.yaml");
   expect(problems).toEqual([]);
-  const result = await resolveRouting(file, {
-    didww: () => clients.didww ?? expect.fail("the DIDWW client was asked for"),
-    carrierx: () => clients.carrierx ?? expect.fail("the CarrierX client was asked for"),
-  });
+  const result = await resolveRouting(
+    file,
+    {
+      didww: () => clients.didww ?? expect.fail("the DIDWW client was asked for"),
+      carrierx: () => clients.carrierx ?? expect.fail("the CarrierX client was asked for"),
+    },
+    options,
+  );
   return { ...result, messages: result.problems.map((p) => formatProblem("routing.yaml", p)) };
 }
 
@@ -107,13 +111,13 @@ describe("resolving DIDWW numbers and names", () => {
       { method: "GET", path: "/v3/voice_in_trunk_groups", query: { include: "voice_in_trunks", "page[number]": "1", "page[size]": "100" } },
     ]);
     expect(routing.didww.dids.map((d) => [d.live.id, d.live.trunkId, d.live.trunkGroupId, d.want])).toEqual([
-      [D1, T_LON, null, { trunkId: T_FRA, trunkGroupId: null }],
-      [D2, null, null, { trunkId: T_DUB, trunkGroupId: null }],
-      [D3, null, G_EU, { trunkId: null, trunkGroupId: G_US }],
+      [D1, T_LON, null, { kind: "trunk", target: { id: T_FRA } }],
+      [D2, null, null, { kind: "trunk", target: { id: T_DUB } }],
+      [D3, null, G_EU, { kind: "trunkGroup", target: { id: G_US } }],
     ]);
-    expect(routing.didww.trunkGroups.map((g) => [g.live.id, g.live.trunkIds, g.wantTrunkIds])).toEqual([
-      [G_EU, [T_FRA], [T_FRA, T_DUB]],
-      [G_US, [], [T_LON]],
+    expect(routing.didww.trunkGroups.map((g) => [g.live.id, g.live.trunkIds, g.want])).toEqual([
+      [G_EU, [T_FRA], [{ id: T_FRA }, { id: T_DUB }]],
+      [G_US, [], [{ id: T_LON }]],
     ]);
   });
 
@@ -134,9 +138,9 @@ describe("resolving DIDWW numbers and names", () => {
     expect(messages).toEqual([]);
     expect(gets(sandbox).map((r) => r.path)).toEqual(["/v3/dids"]);
     expect(routing.didww.dids.map((d) => d.want)).toEqual([
-      { trunkId: T_LON, trunkGroupId: null },
-      { trunkId: null, trunkGroupId: G_EU },
-      { trunkId: T_LON, trunkGroupId: null },
+      { kind: "trunk", target: { id: T_LON } },
+      { kind: "trunkGroup", target: { id: G_EU } },
+      { kind: "trunk", target: { id: T_LON } },
     ]);
     // Named for plans from what the answer included.
     expect([...routing.didww.trunkNames]).toEqual([[T_LON, "pbx-london"]]);
@@ -317,9 +321,9 @@ describe("resolving CarrierX numbers and names", () => {
       { method: "GET", path: "/core/v2/phonenumber/dids", query: { limit: "1000", offset: "0" } },
       { method: "GET", path: "/core/v2/trunk_groups", query: { limit: "1000", offset: "0" } },
     ]);
-    expect(routing.carrierx.dids.map((d) => [d.live.didSid, d.live.trunkGroupSid, d.wantTrunkGroupSid])).toEqual([
-      [SID1, GROUP_WEST, GROUP_EAST],
-      [SID2, null, GROUP_WEST],
+    expect(routing.carrierx.dids.map((d) => [d.live.didSid, d.live.trunkGroupSid, d.want])).toEqual([
+      [SID1, GROUP_WEST, { id: GROUP_EAST }],
+      [SID2, null, { id: GROUP_WEST }],
     ]);
   });
 
@@ -342,5 +346,150 @@ describe("resolving CarrierX numbers and names", () => {
     ]);
     const didPages = sandbox.requests.filter((r) => r.path === "/core/v2/phonenumber/dids").map((r) => r.query["offset"]);
     expect(didPages).toEqual(["0", "1000"]);
+  });
+});
+
+describe("resolving what the file declares", () => {
+  const DECLARED = `didww:
+  trunks:
+    - name: pbx-new
+      sip: { host: pbx-new.example.com }
+    - name: pbx-frankfurt
+      pstn: { dst: "4930123456789" }
+  trunkGroups:
+    - name: de-primary
+      trunks: [pbx-new, pbx-london]
+    - group: eu-primary
+      trunks: [pbx-frankfurt, pbx-dublin]
+  dids:
+    - number: "+16091609123456797"
+      trunk: pbx-new
+    - number: "+442037691880"
+      trunkGroup: de-primary
+`;
+
+  it("a program's resolution looks up only what the file does not declare: a declared name resolves to the declaration", async () => {
+    const { sandbox, client } = await didwwSandbox();
+    const { routing, messages } = await resolveText(DECLARED, { didww: client });
+    expect(messages).toEqual([]);
+    expect(gets(sandbox).map((r) => [r.path, r.query["filter[name]"] ?? null])).toEqual([
+      ["/v3/dids", null],
+      ["/v3/voice_in_trunks", "pbx-dublin,pbx-london"],
+      ["/v3/voice_in_trunk_groups", null],
+    ]);
+    expect(routing.didww.trunks.map((t) => [t.entry.name.value, t.live])).toEqual([
+      ["pbx-new", null],
+      ["pbx-frankfurt", null],
+    ]);
+    expect(routing.didww.declaredGroups.map((g) => [g.entry.name.value, g.live, g.want])).toEqual([
+      ["de-primary", null, [{ declared: "pbx-new", id: null }, { id: T_LON }]],
+    ]);
+    // pbx-frankfurt is declared, so the file means its own trunk, whose id the program takes from the resource.
+    expect(routing.didww.trunkGroups.map((g) => [g.live.id, g.want])).toEqual([[G_EU, [{ declared: "pbx-frankfurt", id: null }, { id: T_DUB }]]]);
+    expect(routing.didww.dids.map((d) => d.want)).toEqual([
+      { kind: "trunk", target: { declared: "pbx-new", id: null } },
+      { kind: "trunkGroup", target: { declared: "de-primary", id: null } },
+    ]);
+  });
+
+  it("a file of declarations alone asks no client for anything; a plan's resolution reads them by name", async () => {
+    const text = 'didww:\n  trunks:\n    - name: pbx-new\n      sip: { host: pbx-new.example.com }\n  trunkGroups:\n    - name: de-primary\n      trunks: [pbx-new]\n';
+    const offline = await resolveText(text, {});
+    expect(offline.messages).toEqual([]);
+    expect(offline.routing.didww.declaredGroups[0]?.want).toEqual([{ declared: "pbx-new", id: null }]);
+
+    const { sandbox, client } = await didwwSandbox();
+    const read = await resolveText(DECLARED, { didww: client }, { readDeclared: true });
+    expect(read.messages).toEqual([]);
+    expect(gets(sandbox).map((r) => [r.path, r.query["filter[name]"] ?? null])).toEqual([
+      ["/v3/dids", null],
+      ["/v3/voice_in_trunks", "pbx-dublin,pbx-london"],
+      // One request for every declared trunk; groups are listed once, as before.
+      ["/v3/voice_in_trunks", "pbx-new,pbx-frankfurt"],
+      ["/v3/voice_in_trunk_groups", null],
+    ]);
+    expect(read.routing.didww.trunks.map((t) => [t.entry.name.value, t.live?.id ?? null])).toEqual([
+      ["pbx-new", null],
+      ["pbx-frankfurt", T_FRA],
+    ]);
+    expect(read.routing.didww.trunkGroups[0]?.want).toEqual([{ declared: "pbx-frankfurt", id: T_FRA }, { id: T_DUB }]);
+  });
+
+  it("refuses a declared trunk or group given by its id: only its name makes what names it follow the declaration", async () => {
+    const { client } = await didwwSandbox();
+    const text = `didww:
+  trunks:
+    - name: pbx-frankfurt
+      pstn: { dst: "4930123456789" }
+  trunkGroups:
+    - name: eu-primary
+      trunks: []
+  dids:
+    - number: "+16091609123456797"
+      trunk: ${T_FRA}
+    - number: "+442037691880"
+      trunkGroup: ${G_EU}
+`;
+    const { messages } = await resolveText(text, { didww: client }, { readDeclared: true });
+    expect(messages).toEqual([
+      `routing.yaml:10:14: trunk ${T_FRA} is pbx-frankfurt, which this file declares: name it pbx-frankfurt here, so that it follows the declaration`,
+      `routing.yaml:12:19: trunk group ${G_EU} is eu-primary, which this file declares: name it eu-primary here, so that it follows the declaration`,
+    ]);
+  });
+
+  it("CarrierX: declared groups and their trunks are read by name (a plan), DIDs naming them resolve to the declaration", async () => {
+    const EAST = "c7eae0b4-5eda-4964-8998-d514903b4af0";
+    const EAST_1 = "5d2e7c1a-3b4f-4a6d-8e9f-0a1b2c3d4e5f";
+    const DID = "e8df62d5-07a3-4189-a67e-87585067c5fe";
+    const sandbox = createCarrierxSandbox({
+      token: "tok",
+      seed: {
+        trunkGroups: [
+          { sid: EAST, name: "us-east", trunks: [{ sid: EAST_1, name: "pbx-east-1" }] },
+          { sid: "0a4c2e6f-8b1d-4f3a-9c5e-7d9f1b3a5c7e", name: "twice" },
+          { sid: "1b5d3f7a-9c2e-4a4b-8d6f-8e0a2c4b6d8f", name: "twice" },
+        ],
+        dids: [{ sid: DID, phonenumber: "15162065574" }],
+      },
+    });
+    servers.push(sandbox);
+    const client = new CarrierxClient({ token: "tok", endpoint: await sandbox.listen(), limits });
+    const text = `carrierx:
+  trunkGroups:
+    - name: us-east
+      trunks:
+        - name: pbx-east-1
+        - name: pbx-east-2
+    - name: us-central
+      trunks: [{ name: pbx-chicago }]
+    - name: twice
+      trunks: []
+  dids:
+    - number: "+15162065574"
+      trunkGroup: us-central
+`;
+    const program = await resolveText(text, { carrierx: client });
+    // The DID names a declared group: nothing to look up for it, and no group to list.
+    expect(program.messages).toEqual([]);
+    expect(gets(sandbox).map((r) => r.path)).toEqual(["/core/v2/phonenumber/dids"]);
+    expect(program.routing.carrierx.dids[0]?.want).toEqual({ declared: "us-central", id: null });
+
+    const before = sandbox.requests.length;
+    const plan = await resolveText(text.replace("    - name: twice\n      trunks: []\n", ""), { carrierx: client }, { readDeclared: true });
+    expect(plan.messages).toEqual([]);
+    expect(gets(sandbox).slice(before).map((r) => r.path)).toEqual([
+      "/core/v2/phonenumber/dids",
+      "/core/v2/trunk_groups",
+      `/core/v2/trunk_groups/${EAST}/trunks`,
+    ]);
+    expect(plan.routing.carrierx.trunkGroups.map((g) => [g.entry.name.value, g.live?.["trunk_group_sid"] ?? null, g.trunks.map((t) => t.live?.["trunk_sid"] ?? null)])).toEqual([
+      ["us-east", EAST, [EAST_1, null]],
+      ["us-central", null, [null]],
+    ]);
+
+    const twice = await resolveText(text, { carrierx: client }, { readDeclared: true });
+    expect(twice.messages).toEqual([
+      expect.stringMatching(/^routing\.yaml:9:13: CarrierX has 2 trunk groups named "twice" \(0a4c2e6f-.*, 1b5d3f7a-.*\): TrunkGroup cannot tell which to manage/),
+    ]);
   });
 });

@@ -8,7 +8,7 @@ Reference: didww-api.md §6 (trunks: attributes, configuration types, PATCH sema
 
 import { DidrouteError } from "../errors";
 import type { HttpRequest } from "../http";
-import { DidwwClient, identifierId, malformed, resourceRelationship, type Subject } from "./client";
+import { DidwwClient, identifierId, malformed, PAGE_SIZE, resourceRelationship, type Subject } from "./client";
 import type { DidwwNames } from "./names";
 import { GENERATED_SIP_ATTRIBUTES, GROUP_FIELDS, PSTN_FIELDS, SIP_FIELDS, TRUNK_FIELDS, type Field } from "./trunkFields";
 import type { VoiceInTrunkGroupInputs, VoiceInTrunkInputs } from "./trunkRules";
@@ -128,11 +128,24 @@ export class TrunkApi {
   }
 
   /** The trunks named exactly `name` (DIDWW keeps names unique, so at most one): `filter[name]`, one request. */
-  async trunksNamed(name: string): Promise<LiveTrunk[]> {
-    // A comma in a filter value means "or" (reference §8): such a name is found by listing every trunk.
-    const params: Record<string, string> = name.includes(",") ? {} : { "filter[name]": name };
-    const found = await this.client.list(this.names.trunkType, params, { noun: "voice in trunks" }, (item) => parseTrunk(item));
-    return found.filter((trunk) => trunk.name === name);
+  trunksNamed(name: string): Promise<LiveTrunk[]> {
+    return this.trunksNamedAny([name]);
+  }
+
+  /**
+  The trunks named exactly one of `names`: `filter[name]=a,b,…`, which DIDWW matches as "any of", 100 names per
+  request. A comma in a filter value means "or" (reference §8), so a name holding one is found by listing every trunk.
+  */
+  async trunksNamedAny(names: readonly string[]): Promise<LiveTrunk[]> {
+    const wanted = [...new Set(names)];
+    const lists = wanted.some((name) => name.includes(","))
+      ? [{}]
+      : Array.from({ length: Math.ceil(wanted.length / PAGE_SIZE) }, (_, i) => ({ "filter[name]": wanted.slice(i * PAGE_SIZE, (i + 1) * PAGE_SIZE).join(",") }));
+    const found: LiveTrunk[] = [];
+    for (const params of lists) {
+      found.push(...(await this.client.list(this.names.trunkType, params, { noun: "voice in trunks" }, (item) => parseTrunk(item))));
+    }
+    return found.filter((trunk) => wanted.includes(trunk.name));
   }
 
   async createTrunk(inputs: VoiceInTrunkInputs): Promise<LiveTrunk> {
@@ -156,11 +169,13 @@ export class TrunkApi {
 
   /** The groups named exactly `name`: DIDWW has no name filter on groups (reference §7.1), so every group is listed. */
   async trunkGroupsNamed(name: string): Promise<LiveTrunkGroup[]> {
+    return (await this.trunkGroups()).filter((group) => group.name === name);
+  }
+
+  /** Every trunk group of the account with its members, 100 per request. */
+  trunkGroups(): Promise<LiveTrunkGroup[]> {
     const { trunkGroupType, groupTrunks } = this.names;
-    const groups = await this.client.list(trunkGroupType, { include: groupTrunks }, { noun: "voice in trunk groups" }, (item) =>
-      this.parseGroup(item),
-    );
-    return groups.filter((group) => group.name === name);
+    return this.client.list(trunkGroupType, { include: groupTrunks }, { noun: "voice in trunk groups" }, (item) => this.parseGroup(item));
   }
 
   async createTrunkGroup(inputs: VoiceInTrunkGroupInputs): Promise<LiveTrunkGroup> {
