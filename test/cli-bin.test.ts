@@ -37,7 +37,7 @@ describe("the didroute bin, run with npx in the repository", () => {
   it("npx didroute validate routing.yaml: the README's offline check", async () => {
     expect(await npx(["didroute", "validate", "routing.yaml"])).toEqual({
       code: 0,
-      stdout: "routing.yaml: valid (4 DIDWW DIDs, 2 DIDWW trunk groups, 2 CarrierX DIDs)\n",
+      stdout: "routing.yaml: valid (1 DIDWW trunk, 5 DIDWW DIDs, 2 DIDWW trunk groups, 2 CarrierX DIDs)\n",
       stderr: "",
     });
   });

@@ -5,13 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runToEnd } from "./run-to-end";
 import { formatPlan, type Plan, type PlannedChange } from "../routing/plan";
 import { createSandbox, derivedId, loadSeed, type Sandbox } from "../sandbox";
-import { sendPlanned } from "./planned-requests";
+import { applyPlan } from "./planned-requests";
 
 /**
 `didroute plan` as a CI job runs it: the built CLI in a child process against the sandbox (seeded with the project's
-default world, whose routing differs from routing.yaml in all 8 entries). What is asserted: what a reviewer reads,
-the exit code a pipeline branches on, that planning changes nothing, and that sending the planned requests (as
-`pulumi up` would) leaves nothing to plan.
+default world, whose routing differs from routing.yaml in all 10 entries: a trunk to create, two groups' members,
+five DIDs, two CarrierX DIDs). What is asserted: what a reviewer reads, the exit code a pipeline branches on, that
+planning changes nothing, and that sending the planned requests (as `pulumi up` would) leaves nothing to plan.
 */
 const root = path.resolve(__dirname, "..");
 const cli = path.join(root, "dist", "cli", "index.js");
@@ -48,7 +48,6 @@ const ids = () => {
   return { did, trunk, group, cxDid, cxGroup };
 };
 
-const send = (change: PlannedChange) => sendPlanned(change, { urls, apiKey: KEY, token: TOKEN });
 
 describe("didroute plan", () => {
   it("lists every difference with the request up sends, reads in batches and changes nothing", async () => {
@@ -59,19 +58,44 @@ describe("didroute plan", () => {
     const out = JSON.parse(result.stdout) as { file: string; inSync: boolean; unchanged: number; changes: PlannedChange[] };
     expect(out).toMatchObject({ file: "routing.yaml", inSync: false, unchanged: 0 });
     const { did, trunk, group, cxDid, cxGroup } = ids();
-    expect(out.changes.map((c) => [c.system, c.kind, c.line])).toEqual([
-      ["DIDWW", "DidTrunkAssignment", 8],
-      ["DIDWW", "DidTrunkAssignment", 10],
-      ["DIDWW", "DidTrunkAssignment", 12],
-      ["DIDWW", "DidTrunkAssignment", 14],
-      ["DIDWW", "TrunkGroupMembership", 17],
-      ["DIDWW", "TrunkGroupMembership", 19],
-      ["CarrierX", "DidTrunkGroupAssignment", 23],
-      ["CarrierX", "DidTrunkGroupAssignment", 25],
+    expect(out.changes.map((c) => [c.system, c.kind, c.action, c.line])).toEqual([
+      ["DIDWW", "VoiceInTrunk", "create", 8],
+      ["DIDWW", "TrunkGroupMembership", "update", 11],
+      ["DIDWW", "TrunkGroupMembership", "update", 13],
+      ["DIDWW", "DidTrunkAssignment", "update", 16],
+      ["DIDWW", "DidTrunkAssignment", "update", 18],
+      ["DIDWW", "DidTrunkAssignment", "update", 20],
+      ["DIDWW", "DidTrunkAssignment", "update", 22],
+      ["DIDWW", "DidTrunkAssignment", "update", 24],
+      ["CarrierX", "DidTrunkGroupAssignment", "update", 28],
+      ["CarrierX", "DidTrunkGroupAssignment", "update", 30],
     ]);
-    expect(out.changes[1]).toEqual({
+    expect(out.changes[0]).toEqual({
+      system: "DIDWW",
+      kind: "VoiceInTrunk",
+      action: "create",
+      target: { name: "pbx-munich", id: null },
+      from: null,
+      to: { attributes: { name: "pbx-munich", "sip.host": "pbx-muc.example.com", "sip.port": 5060, "sip.codecIds": [10, 9, 6] } },
+      request: {
+        method: "POST",
+        path: "/v3/voice_in_trunks",
+        body: {
+          data: {
+            type: "voice_in_trunks",
+            attributes: {
+              name: "pbx-munich",
+              configuration: { type: "sip_configurations", attributes: { host: "pbx-muc.example.com", port: 5060, codec_ids: [10, 9, 6] } },
+            },
+          },
+        },
+      },
+      line: 8,
+    });
+    expect(out.changes[4]).toEqual({
       system: "DIDWW",
       kind: "DidTrunkAssignment",
+      action: "update",
       target: { number: "+16091609123456798", id: did("16091609123456798") },
       from: { trunk: { id: trunk("pbx-dublin"), name: "pbx-dublin" } },
       to: { trunkGroup: { id: group("eu-primary"), name: "eu-primary" } },
@@ -89,17 +113,28 @@ describe("didroute plan", () => {
           },
         },
       },
-      line: 10,
+      line: 18,
     });
-    expect(out.changes[4]).toMatchObject({
+    // The DID of the trunk to create: its request holds the trunk's id once up has created it.
+    expect(out.changes[7]).toMatchObject({
+      target: { number: "+498912345678" },
+      from: null,
+      to: { trunk: { id: null, name: "pbx-munich" } },
+      waitsFor: ["DIDWW trunk pbx-munich"],
+      request: {
+        body: { data: { relationships: { voice_in_trunk: { data: { type: "voice_in_trunks", id: "(id of DIDWW trunk pbx-munich once created)" } } } } },
+      },
+    });
+    expect(out.changes[1]).toMatchObject({
       target: { name: "eu-primary", id: group("eu-primary") },
       from: { trunks: [{ id: trunk("pbx-frankfurt"), name: "pbx-frankfurt" }] },
       to: { trunks: [{ name: "pbx-frankfurt" }, { name: "pbx-dublin" }] },
       request: { method: "PATCH", path: `/v3/voice_in_trunk_groups/${group("eu-primary")}` },
     });
-    expect(out.changes[6]).toEqual({
+    expect(out.changes[8]).toEqual({
       system: "CarrierX",
       kind: "DidTrunkGroupAssignment",
+      action: "update",
       target: { number: "+15162065574", id: cxDid("15162065574") },
       from: { trunkGroup: { id: cxGroup("us-west"), name: "us-west" } },
       to: { trunkGroup: { id: cxGroup("us-east"), name: "us-east" } },
@@ -108,23 +143,27 @@ describe("didroute plan", () => {
         path: `/core/v2/phonenumber/dids/${cxDid("15162065574")}`,
         body: { trunk_group_sid: cxGroup("us-east") },
       },
-      line: 23,
+      line: 28,
     });
-    // Reads only, and few: DIDs by number and by id, trunks by name, groups; CarrierX DIDs one by one (2) and groups.
-    expect(sandbox.didww.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+    // Reads only, and few: DIDs by number and by id, trunks by name (those named, then those declared), groups;
+    // CarrierX DIDs one by one (2) and groups.
+    expect(sandbox.didww.requests.map((r) => `${r.method} ${r.path} ${r.query["filter[name]"] ?? ""}`.trim())).toEqual([
       "GET /v3/dids",
       "GET /v3/dids",
-      "GET /v3/voice_in_trunks",
+      "GET /v3/voice_in_trunks pbx-frankfurt,pbx-dublin,pbx-newyork,pbx-london",
+      "GET /v3/voice_in_trunks pbx-munich",
       "GET /v3/voice_in_trunk_groups",
     ]);
     expect(sandbox.carrierx.requests.every((r) => r.method === "GET")).toBe(true);
     expect({ didww: sandbox.didww.dids(), groups: sandbox.didww.trunkGroups(), carrierx: sandbox.carrierx.dids() }).toEqual(before);
 
-    // The planned requests are what up sends: once sent, there is nothing left to plan.
-    for (const change of out.changes) expect(await send(change), change.request.path).toBe(200);
+    // The planned requests are what up sends: sent in up's order (the trunk first, then, planned again, the DID that
+    // rings it, with its id), there is nothing left to plan.
+    const json = async () => JSON.parse((await plan(["routing.yaml", "--format", "json"])).stdout).changes as PlannedChange[];
+    expect(await applyPlan(json, { urls, apiKey: KEY, token: TOKEN })).toEqual([9, 1]);
     expect(await plan(["routing.yaml", "--detailed-exitcode"])).toEqual({
       code: 0,
-      stdout: "routing.yaml: in sync (8 entries match the live routing)\n",
+      stdout: "routing.yaml: in sync (10 entries match the live routing)\n",
       stderr: "",
     });
   });
@@ -163,20 +202,24 @@ describe("didroute plan", () => {
     const result = await plan(["routing.yaml", "--format", "markdown"]);
     expect(result.code).toBe(0);
     const lines = result.stdout.split("\n");
-    expect(lines.slice(0, 8)).toEqual([
-      "### didroute plan: 8 changes",
+    expect(lines.slice(0, 10)).toEqual([
+      "### didroute plan: 10 changes",
       "",
-      "`routing.yaml`: 8 changes, 0 in sync. `pulumi up` will send one request per change.",
+      "`routing.yaml`: 10 changes, 0 in sync. `pulumi up` will send the requests below.",
       "",
-      "| Routing of | Now | Wants | Line |",
+      "| Change | Now | Wants | Line |",
       "| --- | --- | --- | --- |",
-      "| DIDWW DID `+16091609123456797` | nothing | trunk `pbx-frankfurt` | 8 |",
-      "| DIDWW DID `+16091609123456798` | trunk `pbx-dublin` | trunk group `eu-primary` | 10 |",
+      '| DIDWW trunk `pbx-munich` | nothing | `name="pbx-munich"`, `sip.host="pbx-muc.example.com"`, `sip.port=5060`, `sip.codecIds=[10,9,6]` | 8 |',
+      "| DIDWW trunk group `eu-primary` | `pbx-frankfurt` | `pbx-frankfurt`, `pbx-dublin` | 11 |",
+      "| DIDWW trunk group `us-backup` | `pbx-newyork` | `pbx-newyork`, `pbx-london` | 13 |",
+      "| DIDWW DID `+16091609123456797` | nothing | trunk `pbx-frankfurt` | 16 |",
     ]);
-    expect(lines).toContain("| DIDWW trunk group `us-backup` | `pbx-newyork` | `pbx-newyork`, `pbx-london` | 19 |");
-    expect(lines).toContain("<details><summary>8 requests</summary>");
+    expect(lines).toContain("| DIDWW DID `+16091609123456798` | trunk `pbx-dublin` | trunk group `eu-primary` | 18 |");
+    expect(lines).toContain("| DIDWW DID `+498912345678` | nothing | trunk `pbx-munich` | 24 |");
+    expect(lines).toContain("<details><summary>10 requests</summary>");
+    expect(lines).toContain("DIDWW trunk pbx-munich: `POST /v3/voice_in_trunks`");
     expect(lines).toContain(`CarrierX DID +15162065575: \`PATCH /core/v2/phonenumber/dids/${ids().cxDid("15162065575")}\``);
-    expect(lines.filter((l) => l === "```json")).toHaveLength(8);
+    expect(lines.filter((l) => l === "```json")).toHaveLength(10);
   });
 
   it("errors exit 1, also with --detailed-exitcode (2 means drift only), and print nothing on stdout", async () => {

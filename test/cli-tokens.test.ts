@@ -45,7 +45,7 @@ describe("a read-only DIDWW token for plan and validate --online", () => {
     expect(plan.stderr).toBe("");
     expect(plan.code).toBe(2);
     const changes = JSON.parse(plan.stdout).changes as { system: string; request: { method: string; path: string; body: unknown } }[];
-    expect(changes.filter((c) => c.system === "DIDWW")).toHaveLength(6);
+    expect(changes.filter((c) => c.system === "DIDWW")).toHaveLength(8);
     const validate = await didroute(["validate", "routing.yaml", "--online"], job);
     expect(validate).toMatchObject({ code: 0, stderr: "" });
     expect(validate.stdout).toMatch(/^routing\.yaml: valid and resolved/);

@@ -24,7 +24,7 @@ describe("didroute validate (offline)", () => {
   it("accepts the project's routing.yaml and says what it declares", async () => {
     expect(await validate(["routing.yaml"])).toEqual({
       code: 0,
-      stdout: "routing.yaml: valid (4 DIDWW DIDs, 2 DIDWW trunk groups, 2 CarrierX DIDs)\n",
+      stdout: "routing.yaml: valid (1 DIDWW trunk, 5 DIDWW DIDs, 2 DIDWW trunk groups, 2 CarrierX DIDs)\n",
       stderr: "",
     });
   });
@@ -69,7 +69,7 @@ describe("didroute validate --online", () => {
     const result = await validate(["routing.yaml", "--online"], env);
     expect(result).toEqual({
       code: 0,
-      stdout: "routing.yaml: valid and resolved (4 DIDWW DIDs, 2 DIDWW trunk groups, 2 CarrierX DIDs)\n",
+      stdout: "routing.yaml: valid and resolved (1 DIDWW trunk, 5 DIDWW DIDs, 2 DIDWW trunk groups, 2 CarrierX DIDs)\n",
       stderr: "",
     });
   });

@@ -113,9 +113,9 @@ function expectFullRun(result: Run, log: string): { firstOnPath: string }[] {
   expect(existsSync(path.join(root, "Pulumi.demo.yaml"))).toBe(false);
   expect(result.stdout).toContain("Changed behind Pulumi's back: +16091609123456797 now rings trunk pbx-london");
   // The stand-in's `up` applies nothing, so the plan lists all of routing.yaml; the hand change is among it.
+  expect(result.stdout).toContain("\n$ npx didroute plan routing.yaml --detailed-exitcode\nrouting.yaml: 10 changes, 0 in sync\n\n");
   expect(result.stdout).toContain(
-    "\n$ npx didroute plan routing.yaml --detailed-exitcode\nrouting.yaml: 8 changes, 0 in sync\n\n" +
-      "~ DIDWW DID +16091609123456797 (routing.yaml:8)\n    now:   trunk pbx-london\n    wants: trunk pbx-frankfurt\n",
+    "\n~ DIDWW DID +16091609123456797 (routing.yaml:16)\n    now:   trunk pbx-london\n    wants: trunk pbx-frankfurt\n",
   );
   expect(result.stdout).toContain("didroute plan exited 2 (2: drift)");
   expect(result.stdout).toContain("pulumi preview --refresh found the drift and exited 255");

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { PlannedChange } from "../routing/plan";
 import { createSandbox, loadSeed, type Sandbox } from "../sandbox";
-import { sendPlanned } from "./planned-requests";
+import { applyPlan } from "./planned-requests";
 import { runToEnd } from "./run-to-end";
 
 /**
@@ -71,10 +71,9 @@ async function runStep(script: string, env: Record<string, string> = {}) {
 
 /** Brings the sandbox in line with routing.yaml by sending the plan's requests, as the apply job's `pulumi up` does. */
 async function apply(): Promise<void> {
-  const { stdout } = await runStep("npx didroute plan routing.yaml --format json");
-  for (const change of JSON.parse(stdout).changes as PlannedChange[]) {
-    expect(await sendPlanned(change, { urls, apiKey: KEY, token: TOKEN })).toBe(200);
-  }
+  const changes = async () => JSON.parse((await runStep("npx didroute plan routing.yaml --format json")).stdout).changes as PlannedChange[];
+  // The declared trunk first; then the DID that rings it, planned again with the trunk's id.
+  expect(await applyPlan(changes, { urls, apiKey: KEY, token: TOKEN })).toEqual([9, 1]);
 }
 
 describe("examples/ci/routing.yml", () => {
@@ -97,13 +96,13 @@ describe("examples/ci/routing.yml", () => {
     const planned = await runStep(step("plan", "Plan against the live APIs").run!);
     expect(planned.code).toBe(0);
     const comment = readFileSync(path.join(workspace, "plan.md"), "utf8");
-    expect(comment.split("\n")[0]).toBe("### didroute plan: 8 changes");
+    expect(comment.split("\n")[0]).toBe("### didroute plan: 10 changes");
     expect(planned.summary).toBe(comment);
 
     const drift = await runStep(step("drift", "Drift check (batched reads; exit 2 on drift fails the job)").run!);
     expect(drift.code).toBe(2);
     expect(drift.stdout).toContain("::error title=Routing drift::the live routing differs from routing.yaml");
-    expect(drift.summary.split("\n")[0]).toBe("### didroute plan: 8 changes");
+    expect(drift.summary.split("\n")[0]).toBe("### didroute plan: 10 changes");
 
     const check = await runStep(step("apply", "Check that the live routing now matches routing.yaml").run!);
     expect(check.code).toBe(2);

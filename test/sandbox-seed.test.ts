@@ -37,6 +37,7 @@ describe("sandbox seed: the shipped example (examples/sandbox.yaml)", () => {
       did("442037691880", null, didwwGroup("eu-primary"), "9df99644-f1a5-4a3c-99a4-559d758eb96b"),
       did("493012345678", null, null),
       did("16091609123456799", didwwTrunk("pbx-lab"), null),
+      did("498912345678", null, null),
     ]);
   });
 

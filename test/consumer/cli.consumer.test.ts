@@ -18,7 +18,7 @@ beforeAll(async () => {
 describe("didroute installed from the npm pack tarball", () => {
   it("validates a routing file", async () => {
     const { stdout } = await exec(process.execPath, [cli, "validate"], { cwd: project });
-    expect(stdout).toBe("routing.yaml: valid (4 DIDWW DIDs, 2 DIDWW trunk groups, 2 CarrierX DIDs)\n");
+    expect(stdout).toBe("routing.yaml: valid (1 DIDWW trunk, 5 DIDWW DIDs, 2 DIDWW trunk groups, 2 CarrierX DIDs)\n");
   });
 
   it("serves the sandbox with the default seed the package ships", async () => {
