@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, loadSeed, type Sandbox } from "../../sandbox";
-import { changes, Engine, HostPool, type Declared } from "../engine/engine";
+import { changes, Engine, HostPool, type Declared, type PhaseResult } from "../engine/engine";
 import { runToEnd, type Ended } from "../run-to-end";
 import { MODE_LABELS, projectDir, type Mode } from "../setup/projects";
 
@@ -17,6 +17,68 @@ const root = path.resolve(__dirname, "..", "..");
 const exec = promisify(execFile);
 const KEY = "e2e-didww-key-5d1c";
 const TOKEN = "e2e-carrierx-token-77aa";
+/** What sdk/didww/voiceInTrunk.ts registers as additionalSecretOutputs (test/sdk.test.ts checks it). */
+const SECRET_OUTPUTS: Record<string, readonly string[]> = { "didww:VoiceInTrunk": ["incomingAuthUsername", "incomingAuthPassword"] };
+/** What the engine sends for a value not known yet (provider/validate.ts). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+Under Pulumi's mocks a resource's id is `<name>-id` (run-program.cjs), so a program that gives one resource's id to
+another (routing.yaml's DID of the trunk it declares: `trunkId: trunk.id`) registers that placeholder. Pulumi's
+engine registers the second resource only once the first exists, with its id: `bound` puts in the id the stack holds
+(unknown while there is none, as in a preview), and `upInOrder` runs one up per level of those dependencies, each with
+every resource of the levels before (unchanged, so "same"), as a single `pulumi up` creates them in that order.
+*/
+function placeholders(declared: readonly Declared[]): Map<string, string> {
+  return new Map(declared.map((resource) => [`${resource.name}-id`, resource.name]));
+}
+
+function idIn(engine: Engine, name: string): string | undefined {
+  return [...engine.state.values()].find((entry) => entry.urn.endsWith(`::${name}`))?.id;
+}
+
+function bind(value: unknown, names: ReadonlyMap<string, string>, engine: Engine): unknown {
+  if (typeof value === "string" && names.has(value)) return idIn(engine, names.get(value)!) ?? UNKNOWN;
+  if (Array.isArray(value)) return value.map((item) => bind(item, names, engine));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, bind(item, names, engine)]));
+  }
+  return value;
+}
+
+function bound(declared: readonly Declared[], engine: Engine): Declared[] {
+  const names = placeholders(declared);
+  return declared.map((resource) => ({ ...resource, inputs: bind(resource.inputs, names, engine) as Record<string, unknown> }));
+}
+
+/** The names a resource's inputs take ids from. */
+function referenced(value: unknown, names: ReadonlyMap<string, string>): string[] {
+  if (typeof value === "string") return names.has(value) ? [names.get(value)!] : [];
+  if (Array.isArray(value)) return value.flatMap((item) => referenced(item, names));
+  if (typeof value === "object" && value !== null) return Object.values(value).flatMap((item) => referenced(item, names));
+  return [];
+}
+
+async function upInOrder(engine: Engine, declared: readonly Declared[]): Promise<PhaseResult> {
+  const names = placeholders(declared);
+  const levels = new Map<string, number>();
+  const level = (resource: Declared): number => {
+    const known = levels.get(resource.name);
+    if (known !== undefined) return known;
+    const before = referenced(resource.inputs, names).map((name) => level(declared.find((d) => d.name === name)!) + 1);
+    levels.set(resource.name, Math.max(0, ...before));
+    return levels.get(resource.name)!;
+  };
+  const deepest = Math.max(...declared.map(level));
+  const result: PhaseResult = { steps: [], failures: [], log: "" };
+  for (let depth = 0; depth <= deepest; depth++) {
+    const phase = await engine.up(bound(declared.filter((resource) => level(resource) <= depth), engine));
+    result.steps.push(...phase.steps.filter((step) => levels.get(step.name) === depth));
+    result.failures.push(...phase.failures);
+    result.log += phase.log;
+  }
+  return result;
+}
 
 /** The project of `mode` holds program/index.ts and routing.yaml, with pulumi-didroute resolvable from it. */
 export function defineMainJobSuite(mode: Mode): void {
@@ -76,7 +138,8 @@ export function defineMainJobSuite(mode: Mode): void {
         const { __provider, ...inputs } = resource.inputs;
         providers[kind] = __provider as string;
         // Pulumi drops undefined inputs; the SDK's output placeholders are undefined.
-        declared.push({ name: resource.name, kind, inputs: JSON.parse(JSON.stringify(inputs)) });
+        const secretOutputs = SECRET_OUTPUTS[kind];
+        declared.push({ name: resource.name, kind, inputs: JSON.parse(JSON.stringify(inputs)), ...(secretOutputs ? { secretOutputs } : {}) });
       }
       return { declared, providers, names: declared.map((d) => d.name).sort() };
     }
@@ -87,7 +150,7 @@ export function defineMainJobSuite(mode: Mode): void {
       return found;
     };
 
-    /** The sandbox's routing, by number and by name: what a person checks in the portal. */
+    /** The sandbox's routing, by number and by name, and its trunks: what a person checks in the portal. */
     function liveRouting() {
       const trunks = sandbox.didww.trunks();
       const groups = sandbox.didww.trunkGroups();
@@ -102,7 +165,15 @@ export function defineMainJobSuite(mode: Mode): void {
         carrierx: Object.fromEntries(
           sandbox.carrierx.dids().map((d) => [`+${d.phonenumber}`, cxGroups.find((g) => g.sid === d.trunk_group_sid)?.name ?? null]),
         ),
+        trunks: trunks.map((t) => t.name).sort(),
       };
+    }
+
+    /** A trunk's SIP settings as DIDWW holds them, the ones routing.yaml declares. */
+    function sipOf(name: string) {
+      const { configuration } = sandbox.didww.trunk(byName(sandbox.didww.trunks(), name).id)!;
+      const { host, port, codec_ids } = configuration.attributes;
+      return { type: configuration.type, host, port, codec_ids };
     }
 
     const patches = (since: { didww: number; carrierx: number }) => [
@@ -123,7 +194,7 @@ export function defineMainJobSuite(mode: Mode): void {
       const seeded = () => liveRouting();
       let before: ReturnType<typeof liveRouting>;
 
-      it("first pass routes everything as declared, one PATCH per resource, and nothing else", async () => {
+      it("first pass creates the declared trunk and routes everything as declared, one write per resource, and nothing else", async () => {
         before = seeded();
         const { declared, providers, names } = (first = await runProgram());
         expect(names).toEqual([
@@ -132,28 +203,44 @@ export function defineMainJobSuite(mode: Mode): void {
           "didww-did-16091609123456797",
           "didww-did-16091609123456798",
           "didww-did-493012345678",
+          "didww-did-498912345678",
           "didww-did-9df99644-f1a5-4a3c-99a4-559d758eb96b",
           "didww-group-eu-primary",
           "didww-group-us-backup",
+          "didww-trunk-pbx-munich",
         ]);
-        // The file's names were resolved to ids by the program, so state holds ids.
+        // The file's names were resolved to ids by the program, so state holds ids; the trunk the file declares is
+        // the declared resource's id (an Output: under mocks, its placeholder), so it is created first.
         expect(declared.find((d) => d.name === "didww-did-16091609123456797")?.inputs).toEqual({
           didId: byName(sandbox.didww.dids().map((d) => ({ ...d, name: d.number })), "16091609123456797").id,
           trunkId: byName(sandbox.didww.trunks(), "pbx-frankfurt").id,
         });
+        expect(declared.find((d) => d.name === "didww-did-498912345678")?.inputs).toEqual({
+          didId: byName(sandbox.didww.dids().map((d) => ({ ...d, name: d.number })), "498912345678").id,
+          trunkId: "didww-trunk-pbx-munich-id",
+        });
+        expect(declared.find((d) => d.name === "didww-trunk-pbx-munich")).toMatchObject({
+          kind: "didww:VoiceInTrunk",
+          inputs: { name: "pbx-munich", sip: { host: "pbx-muc.example.com", port: 5060, codecIds: [10, 9, 6] } },
+        });
+        expect(before.trunks).not.toContain("pbx-munich");
         engine = new Engine({ cwd, providers, config, env: { HOME: process.env["HOME"] }, hosts });
         const since = mark();
-        const result = await engine.up(declared);
+        const result = await upInOrder(engine, declared);
         expect(result.failures).toEqual([]);
-        expect(result.steps.map((s) => s.op)).toEqual(Array(8).fill("create"));
-        expect(patches(since)).toHaveLength(8);
+        expect(result.steps.map((s) => s.op)).toEqual(Array(10).fill("create"));
+        // The trunk's POST, and one PATCH per routing resource.
+        expect(patches(since).map((r) => r.method).sort()).toEqual([...Array(9).fill("PATCH"), "POST"]);
         const after = liveRouting();
+        expect(after.trunks).toEqual([...before.trunks, "pbx-munich"].sort());
+        expect(sipOf("pbx-munich")).toEqual({ type: "sip_configurations", host: "pbx-muc.example.com", port: 5060, codec_ids: [10, 9, 6] });
         expect(after.didww).toEqual({
           ...before.didww,
           "+16091609123456797": { trunk: "pbx-frankfurt", trunkGroup: null },
           "+16091609123456798": { trunk: null, trunkGroup: "eu-primary" },
           "+442037691880": { trunk: "pbx-dublin", trunkGroup: null },
           "+493012345678": { trunk: null, trunkGroup: "us-backup" },
+          "+498912345678": { trunk: "pbx-munich", trunkGroup: null },
         });
         expect(after.didww["+16091609123456799"]).toEqual({ trunk: "pbx-lab", trunkGroup: null }); // not in the file
         expect(after.groups).toEqual({
@@ -166,24 +253,24 @@ export function defineMainJobSuite(mode: Mode): void {
         expect(after.carrierx["+15162065576"]).toBe("lab");
       });
 
-      it("second pass sends no PATCH", async () => {
+      it("second pass sends nothing", async () => {
         const { declared } = await runProgram();
         // The program registers the same resources with the same inputs every time it runs.
         expect(declared).toEqual(first.declared);
         const since = mark();
-        const result = await engine.up(declared);
+        const result = await engine.up(bound(declared, engine));
         expect(result.failures).toEqual([]);
-        expect(result.steps.map((s) => s.op)).toEqual(Array(8).fill("same"));
+        expect(result.steps.map((s) => s.op)).toEqual(Array(10).fill("same"));
         expect(patches(since)).toEqual([]);
       });
 
       it("in sync: didroute plan --detailed-exitcode exits 0, and preview --refresh --expect-no-changes finds nothing", async () => {
         expect(await plan(["--detailed-exitcode"])).toEqual({
           code: 0,
-          stdout: "routing.yaml: in sync (8 entries match the live routing)\n",
+          stdout: "routing.yaml: in sync (10 entries match the live routing)\n",
           stderr: "",
         });
-        const { declared } = first;
+        const declared = bound(first.declared, engine);
         const since = mark();
         const preview = await engine.preview(declared, { refresh: true });
         expect(preview.failures).toEqual([]);
@@ -191,7 +278,7 @@ export function defineMainJobSuite(mode: Mode): void {
         expect(patches(since)).toEqual([]);
       });
 
-      describe("a hand change in each API (the portal, a colleague)", () => {
+      describe("a hand change in each API and of the declared trunk (the portal, a colleague)", () => {
         let applied: ReturnType<typeof liveRouting>;
         let planned: { changes: { request: { method: string; path: string; body: unknown } }[] };
         let did: { id: string };
@@ -206,9 +293,11 @@ export function defineMainJobSuite(mode: Mode): void {
           sandbox.didww.setTrunkGroupMembers(eu.id, [byName(sandbox.didww.trunks(), "pbx-frankfurt").id]);
           cxDid = byName(sandbox.carrierx.dids().map((d) => ({ ...d, name: d.phonenumber })), "15162065574");
           sandbox.carrierx.setDidTrunkGroup(cxDid.did_sid, byName(sandbox.carrierx.trunkGroups(), "lab").sid);
+          // The port routing.yaml declares, and a setting it leaves to DIDWW (which stays as set).
+          sandbox.didww.changeTrunk(byName(sandbox.didww.trunks(), "pbx-munich").id, { configuration: { port: 5080, rtp_timeout: 60 } });
 
           const state = JSON.stringify([...engine.state]);
-          const { declared } = first;
+          const declared = bound(first.declared, engine);
           const since = mark();
           const preview = await engine.preview(declared, { refresh: true });
           expect(preview.failures).toEqual([]);
@@ -216,22 +305,18 @@ export function defineMainJobSuite(mode: Mode): void {
             { op: "update", name: "carrierx-did-15162065574" },
             { op: "update", name: "didww-did-16091609123456798" },
             { op: "update", name: "didww-group-eu-primary" },
+            { op: "update", name: "didww-trunk-pbx-munich" },
           ]);
           expect(patches(since)).toEqual([]);
           expect(JSON.stringify([...engine.state])).toBe(state);
         });
 
-        it("didroute plan exits 2 and lists the same three, in every format", async () => {
+        it("didroute plan exits 2 and lists the same four, in every format (of the trunk, only the declared port)", async () => {
           const json = await plan(["--format", "json", "--detailed-exitcode"]);
           expect(json.code).toBe(2);
           planned = JSON.parse(json.stdout);
           expect(planned.changes.map((c: any) => [c.kind, c.target.number ?? c.target.name, c.from, c.to])).toEqual([
-            [
-              "DidTrunkAssignment",
-              "+16091609123456798",
-              { trunk: { id: byName(sandbox.didww.trunks(), "pbx-london").id, name: "pbx-london" } },
-              { trunkGroup: { id: eu.id, name: "eu-primary" } },
-            ],
+            ["VoiceInTrunk", "pbx-munich", { attributes: { "sip.port": 5080 } }, { attributes: { "sip.port": 5060 } }],
             [
               "TrunkGroupMembership",
               "eu-primary",
@@ -244,6 +329,12 @@ export function defineMainJobSuite(mode: Mode): void {
               },
             ],
             [
+              "DidTrunkAssignment",
+              "+16091609123456798",
+              { trunk: { id: byName(sandbox.didww.trunks(), "pbx-london").id, name: "pbx-london" } },
+              { trunkGroup: { id: eu.id, name: "eu-primary" } },
+            ],
+            [
               "DidTrunkGroupAssignment",
               "+15162065574",
               { trunkGroup: { id: byName(sandbox.carrierx.trunkGroups(), "lab").sid, name: "lab" } },
@@ -252,14 +343,15 @@ export function defineMainJobSuite(mode: Mode): void {
           ]);
           const markdown = await plan(["--format", "markdown", "--detailed-exitcode"]);
           expect(markdown.code).toBe(2);
-          expect(markdown.stdout).toContain("| CarrierX DID `+15162065574` | trunk group `lab` | trunk group `us-east` | 23 |");
+          expect(markdown.stdout).toContain("| CarrierX DID `+15162065574` | trunk group `lab` | trunk group `us-east` | 28 |");
+          expect(markdown.stdout).toContain("| DIDWW trunk `pbx-munich` | `sip.port=5080` | `sip.port=5060` | 8 |");
           const text = await plan([]);
           expect(text.code).toBe(0);
-          expect(text.stdout.split("\n")[0]).toBe("routing.yaml: 3 changes, 5 in sync");
+          expect(text.stdout.split("\n")[0]).toBe("routing.yaml: 4 changes, 6 in sync");
         });
 
         it("up --refresh reverts them with exactly the requests the plan printed; then both find nothing", async () => {
-          const { declared } = first;
+          const declared = bound(first.declared, engine);
           const since = mark();
           // `pulumi up --refresh`: the reads, then the update, in one command.
           const refreshed = await engine.refresh();
@@ -270,23 +362,30 @@ export function defineMainJobSuite(mode: Mode): void {
             "carrierx-did-15162065574",
             "didww-did-16091609123456798",
             "didww-group-eu-primary",
+            "didww-trunk-pbx-munich",
           ]);
           const sent = patches(since).map((r) => ({ method: r.method, path: r.path, body: r.body }));
           const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path);
           expect(sent.sort(byPath)).toEqual(planned.changes.map((c) => c.request).sort(byPath));
           expect(liveRouting()).toEqual(applied);
+          expect(sipOf("pbx-munich").port).toBe(5060);
+          // Left to DIDWW by routing.yaml: the hand change stays.
+          expect(sandbox.didww.trunk(byName(sandbox.didww.trunks(), "pbx-munich").id)!.configuration.attributes["rtp_timeout"]).toBe(60);
           expect((await plan(["--detailed-exitcode"])).code).toBe(0);
           expect(changes(await engine.preview(declared, { refresh: true }))).toEqual([]);
         });
       });
 
-      it("destroy clears everything the file declared and nothing else", async () => {
+      it("destroy clears everything the file declared and nothing else, the declared trunk deleted once its DID is unrouted", async () => {
         const result = await engine.destroy();
         expect(result.failures).toEqual([]);
+        const names = result.steps.map((step) => step.name);
+        expect(names.indexOf("didww-did-498912345678")).toBeLessThan(names.indexOf("didww-trunk-pbx-munich"));
         const after = liveRouting();
-        for (const number of ["+16091609123456797", "+16091609123456798", "+442037691880", "+493012345678"]) {
+        for (const number of ["+16091609123456797", "+16091609123456798", "+442037691880", "+493012345678", "+498912345678"]) {
           expect(after.didww[number], number).toEqual({ trunk: null, trunkGroup: null });
         }
+        expect(after.trunks).toEqual(before.trunks);
         expect(after.didww["+16091609123456799"]).toEqual({ trunk: "pbx-lab", trunkGroup: null });
         expect(after.groups).toEqual({ "eu-primary": [], "us-backup": [], lab: ["pbx-lab"] });
         expect(after.carrierx).toEqual({ "+15162065574": null, "+15162065575": null, "+15162065576": "lab" });
