@@ -242,6 +242,35 @@ describe("didroute plan", () => {
     expect(option.stderr).toMatch(/^didroute plan: Unknown option '--detailed'/);
   });
 
+  it("reads a declared trunk's secret from DIDROUTE_CONFIG_<KEY> and never prints it; without it names the key and the variable", async () => {
+    const secretFile = file(
+      "secret.yaml",
+      "didww:\n  trunks:\n    - name: pbx-fra2\n      sip: { host: pbx-fra2.example.com, authEnabled: true, authUser: fra, authPassword: { config: pbxFra2Password } }\n",
+    );
+    const missing = await plan([secretFile, "--format", "json"]);
+    expect(missing).toEqual({
+      code: 1,
+      stdout: "",
+      stderr:
+        `${secretFile}:4:100: sip.authPassword of trunk pbx-fra2 reads the stack config pbxFra2Password, and outside a Pulumi ` +
+        `program from the environment: DIDROUTE_CONFIG_PBXFRA2PASSWORD is not set\n${secretFile}: 1 problem; nothing planned\n`,
+    });
+    const password = "pbx-Fra2-secret-93e1";
+    for (const format of ["json", "text", "markdown"]) {
+      const result = await plan([secretFile, "--format", format], { ...env, DIDROUTE_CONFIG_PBXFRA2PASSWORD: password });
+      expect(result.code, format).toBe(0);
+      expect(result.stdout + result.stderr, format).not.toContain(password);
+      expect(result.stdout, format).toContain("[secret]");
+    }
+    const json = JSON.parse((await plan([secretFile, "--format", "json"], { ...env, DIDROUTE_CONFIG_PBXFRA2PASSWORD: password })).stdout);
+    expect(json.changes[0].request.body.data.attributes.configuration.attributes).toEqual({
+      host: "pbx-fra2.example.com",
+      auth_enabled: true,
+      auth_user: "fra",
+      auth_password: "[secret]",
+    });
+  });
+
   it("reads 1,000 numbers in 10 DID requests, and looks up by id only a trunk no DID of the file rings", async () => {
     const seed = loadSeed(path.join(root, "examples", "sandbox.yaml"));
     const lab = seed.didww.trunks!.find((t) => t.name === "pbx-lab")!.id;

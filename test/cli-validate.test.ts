@@ -81,6 +81,25 @@ describe("didroute validate --online", () => {
     expect(result.stdout).toBe(`${typo}:4:14: no DIDWW trunk is named "pbx-frankfrut" in this account\n`);
   });
 
+  it("checks that each secret's variable is set (DIDROUTE_CONFIG_<KEY>), which offline it does not need", async () => {
+    const secret = file(
+      "secret.yaml",
+      'didww:\n  trunks:\n    - name: pbx-x\n      sip: { host: x.example.com, authPassword: { config: "team:pbx-x.password" } }\n  dids:\n    - number: "+16091609123456797"\n      trunk: pbx-x\n',
+    );
+    expect((await validate([secret])).code).toBe(0);
+    const missing = await validate([secret, "--online"], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toBe(
+      `${secret}:4:59: sip.authPassword of trunk pbx-x reads the stack config team:pbx-x.password, and outside a Pulumi ` +
+        "program from the environment: DIDROUTE_CONFIG_TEAM_PBX_X_PASSWORD is not set\n",
+    );
+    expect(await validate([secret, "--online"], { ...env, DIDROUTE_CONFIG_TEAM_PBX_X_PASSWORD: "pw-0b9d" })).toEqual({
+      code: 0,
+      stdout: `${secret}: valid and resolved (1 DIDWW trunk, 1 DIDWW DID, 0 DIDWW trunk groups, 0 CarrierX DIDs)\n`,
+      stderr: "",
+    });
+  });
+
   it("needs credentials only for the APIs the file uses, and says how to set a missing one", async () => {
     const didwwOnly = file("didww-only.yaml", 'didww:\n  dids:\n    - number: "+16091609123456797"\n      trunk: pbx-frankfurt\n');
     const { CARRIERX_TOKEN: _, ...withoutToken } = env;

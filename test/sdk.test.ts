@@ -236,6 +236,96 @@ describe("routing.fromFile", () => {
     const frankfurt = sandbox.didww.trunks().find((t: any) => t.name === "pbx-frankfurt").id;
     expect((await registration("a-didww-did-16091609123456797")).inputs).toMatchObject({ trunkId: frankfurt });
   });
+  it("declares the file's trunks and groups, gives what names them their ids (Outputs), and reads secrets from the stack's config", async () => {
+    pulumi.runtime.setConfig("sdk-test:pbxMucPassword", "muc-secret-5e1a");
+    const before = sandbox.didww.requests.length;
+    const file = write(
+      "declared.yaml",
+      `didww:
+  trunks:
+    - name: pbx-munich
+      priority: 5
+      sip: { host: pbx-muc.example.com, authEnabled: true, authUser: muc, authPassword: { config: pbxMucPassword } }
+    - name: pstn-munich
+      pstn: { dst: "498912345670" }
+  trunkGroups:
+    - name: de-primary
+      capacityLimit: 10
+      trunks: [pstn-munich, pbx-lab]
+    - group: eu-primary
+      trunks: [pbx-frankfurt, pbx-munich]
+  dids:
+    - number: "+498912345678"
+      trunk: pbx-munich
+    - number: "+16091609123456797"
+      trunkGroup: de-primary
+carrierx:
+  trunkGroups:
+    - name: us-central
+      hardFailureThreshold: 5
+      trunks: [{ name: pbx-chicago, inCapacity: 10 }]
+  dids:
+    - number: "+15162065575"
+      trunkGroup: us-central
+`,
+    );
+    const routing = await didroute.routing.fromFile(file, { namePrefix: "d-" });
+    expect([routing.didww.trunks, routing.didww.declaredGroups, routing.didww.trunkGroups, routing.didww.dids].map((l: unknown[]) => l.length)).toEqual([2, 1, 1, 2]);
+    expect([routing.carrierx.trunkGroups, routing.carrierx.trunks, routing.carrierx.dids].map((l: unknown[]) => l.length)).toEqual([1, 1, 1]);
+    const seeded = (kind: "trunks" | "trunkGroups" | "dids", name: string) =>
+      sandbox.didww[kind]().find((item: any) => (item.name ?? item.number) === name).id;
+    const as = async (name: string) => {
+      const { type, inputs } = await registration(`d-${name}`);
+      const { __provider: _provider, ...declared } = inputs;
+      return [type.replace("pulumi-nodejs:dynamic/", ""), declared];
+    };
+    // The password is the stack's secret config, registered as a secret.
+    expect(await as("didww-trunk-pbx-munich")).toEqual([
+      "didww:VoiceInTrunk",
+      {
+        name: "pbx-munich",
+        priority: 5,
+        sip: { [SECRET_SIG]: SECRET_VALUE, value: { host: "pbx-muc.example.com", authEnabled: true, authUser: "muc", authPassword: "muc-secret-5e1a" } },
+      },
+    ]);
+    // What names a declared object takes its resource's id: under mocks "<name>-id", an Output of that resource.
+    expect(await as("didww-group-de-primary")).toEqual([
+      "didww:VoiceInTrunkGroup",
+      { name: "de-primary", capacityLimit: 10, trunkIds: ["d-didww-trunk-pstn-munich-id", seeded("trunks", "pbx-lab")] },
+    ]);
+    expect(await as("didww-group-eu-primary")).toEqual([
+      "didww:TrunkGroupMembership",
+      { trunkGroupId: seeded("trunkGroups", "eu-primary"), trunkIds: [seeded("trunks", "pbx-frankfurt"), "d-didww-trunk-pbx-munich-id"] },
+    ]);
+    expect(await as("didww-did-498912345678")).toEqual([
+      "didww:DidTrunkAssignment",
+      { didId: seeded("dids", "498912345678"), trunkId: "d-didww-trunk-pbx-munich-id" },
+    ]);
+    expect(await as("didww-did-16091609123456797")).toEqual([
+      "didww:DidTrunkAssignment",
+      { didId: seeded("dids", "16091609123456797"), trunkGroupId: "d-didww-group-de-primary-id" },
+    ]);
+    expect(await as("carrierx-group-us-central")).toEqual(["carrierx:TrunkGroup", { name: "us-central", hardFailureThreshold: 5 }]);
+    expect(await as("carrierx-trunk-us-central-pbx-chicago")).toEqual([
+      "carrierx:Trunk",
+      { name: "pbx-chicago", inCapacity: 10, trunkGroupSid: "d-carrierx-group-us-central-id" },
+    ]);
+    expect((await as("carrierx-did-15162065575"))[1]).toMatchObject({ trunkGroupSid: "d-carrierx-group-us-central-id" });
+    // Declared names are never looked up: they need not exist yet.
+    const names = sandbox.didww.requests.slice(before).map((r: any) => r.query["filter[name]"] ?? "");
+    expect(names.join(",")).not.toMatch(/munich|de-primary/);
+  });
+
+  it("declares nothing when the file reads config the stack does not have, and says how to set it", async () => {
+    const before = { registered: registered.length, requests: sandbox.didww.requests.length };
+    const file = write("missing.yaml", "didww:\n  trunks:\n    - name: pbx-x\n      sip: { host: x.example.com, authPassword: { config: pbxXPassword } }\n");
+    await expect(didroute.routing.fromFile(file)).rejects.toThrow(
+      `${file} has a problem; nothing was declared:\n${file}:4:59: sip.authPassword of trunk pbx-x reads the stack config ` +
+        'pbxXPassword, which this stack does not have: set it with "pulumi config set --secret pbxXPassword <value>"',
+    );
+    expect(registered.length).toBe(before.registered);
+    expect(sandbox.didww.requests.length).toBe(before.requests);
+  });
 });
 
 describe("upgrades", () => {
