@@ -311,6 +311,7 @@ describe("the Markdown of a large plan", () => {
     const change = (i: number): PlannedChange => ({
       system: "DIDWW",
       kind: "DidTrunkAssignment",
+      action: "update",
       target: { number: `+4930${1_000_000 + i}`, id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}` },
       from: { trunk: { id: "41b94706-325e-4704-a433-d65105758836", name: "pbx-frankfurt" } },
       to: { trunk: { id: "ca7da6d0-aa0b-447d-8fc0-1bc58b51298c", name: "pbx-dublin" } },
@@ -334,6 +335,7 @@ describe("the Markdown of a large plan", () => {
         {
           system: "CarrierX",
           kind: "DidTrunkGroupAssignment",
+          action: "update",
           target: { number: "+15162065574", id: "e8df62d5-07a3-4189-a67e-87585067c5fe" },
           from: { trunkGroup: { id: "c7eae0b4-5eda-4964-8998-d514903b4af0", name: "a|b" } },
           to: { trunkGroup: { id: "e74fcf6a-bb8d-4ee0-9980-bdc24a728b9a", name: "`x`" } },
