@@ -14,14 +14,13 @@ DIDs costs with `didroute plan` against one Read per resource through the dynami
 Goals, for each file: plan requests <= 10 and reads wall / plan wall >= 50. Each measurement also checks that it found
 exactly the 10 drifted DIDs.
 */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { derivedId, type Sandbox } from "../dist/sandbox/index.js";
 import type { Host } from "../test/engine/host.ts";
-import { endHosts, median, root, round, sendAll, startConfiguredHost, type Goal } from "./harness.mts";
+import { endHosts, median, root, round, runProcess, sendAll, startConfiguredHost, type Goal } from "./harness.mts";
 import { API_KEY, LATENCY_MS, routingOf, serveWorld, trunkGroup, trunks, type Routing } from "./world.mts";
 
 export const DRIFT = {
@@ -135,25 +134,6 @@ export interface PlanFigures {
 
 /** The built CLI, as `npx didroute` runs it. */
 const cli = path.join(root, "dist", "cli", "index.js");
-
-/** Runs Node with `args` in the repository, timed from spawn to exit. */
-function runProcess(
-  args: string[],
-  env: Record<string, string | undefined>,
-): Promise<{ wallMs: number; exitCode: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    let wallMs = NaN;
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("exit", () => (wallMs = performance.now() - started));
-    child.on("close", (code) => resolve({ wallMs, exitCode: code, stdout, stderr }));
-  });
-}
 
 /**
 Records when each DIDWW request reaches the API (the fault layer calls the API's handle() at the time of the call,
