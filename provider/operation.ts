@@ -19,3 +19,11 @@ export function inOperation<T>(body: () => Promise<T>): Promise<T> {
 export function operationStartedAt(): number | undefined {
   return current.getStore()?.startedAt;
 }
+
+/**
+Runs `body` for operations that share its requests (batch.ts), counted from `startedAt`, the start of the earliest of
+them: no retry starts after the first of their budgets is spent.
+*/
+export function onBehalfOf<T>(startedAt: number | undefined, body: () => Promise<T>): Promise<T> {
+  return startedAt === undefined ? body() : current.run({ startedAt }, body);
+}

@@ -1,5 +1,5 @@
-import { batchLoader } from "../batch";
-import { answerDetails, DidrouteError, listErrors, type ApiErrorItem } from "../errors";
+import { SharedReadFailure, SharedReads, type ReadOrWrote } from "../batch";
+import { answerDetails, DidrouteError, isNotFound, listErrors, type ApiErrorItem } from "../errors";
 import { cachedPerSettings, createHttpClient, type HttpRequest, type HttpResponse, type HttpSend } from "../http";
 import { carrierxSettings, type CarrierxSettings } from "../settings";
 
@@ -23,10 +23,14 @@ export interface TrunkGroup {
 /** CarrierX's largest page (reference §3.6: `limit` maximum 1000). */
 export const PAGE_LIMIT = 1000;
 
-/** What a request is about, for error messages: one DID (`sid`), or a list ("DIDs", "trunk groups"). */
+/**
+What a request is about, for error messages: one DID (`sid`), or a list ("DIDs", "trunk groups"), which may be a
+read shared by the operations of several DIDs (`each`): each of them then gets the error about its own DID.
+*/
 interface Subject {
   noun: string;
   sid?: string;
+  each?: true;
 }
 
 /**
@@ -38,11 +42,26 @@ export class CarrierxClient {
   readonly basePath: string;
   private readonly send: HttpSend;
   private readonly token: string;
-  /** Concurrent lookups by number share requests (see batch.ts and findDids). */
-  private readonly didByNumber = batchLoader(
-    async (numbers) => new Map((await this.findDids({ numbers })).map((did) => [did.phonenumber, did])),
-    { max: PAGE_LIMIT },
-  );
+  /** Reads of concurrent operations share requests (see batch.ts and findDids): DIDs by sid and by number. */
+  private readonly didsBySid: SharedReads<Did> = new SharedReads({
+    slot: () => this.send.slot(),
+    max: PAGE_LIMIT,
+    one: async (sid) => {
+      try {
+        return await this.getDid(sid);
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+    many: async (sids) => new Map((await this.findDids({ sids }, { noun: "DIDs", each: true })).map((did) => [did.didSid, did])),
+  });
+  private readonly didsByNumber: SharedReads<Did> = new SharedReads({
+    slot: () => this.send.slot(),
+    max: PAGE_LIMIT,
+    one: async (number) => (await this.findDids({ numbers: [number] }))[0],
+    many: async (numbers) => new Map((await this.findDids({ numbers })).map((did) => [did.phonenumber, did])),
+  });
 
   constructor(settings: CarrierxSettings) {
     this.token = settings.token;
@@ -61,7 +80,20 @@ export class CarrierxClient {
     });
   }
 
-  async getDid(sid: string): Promise<Did> {
+  /** The DID as it is now, read with the other operations' reads (see batch.ts); undefined when it is gone. */
+  readDid(sid: string): Promise<Did | undefined> {
+    return this.didsBySid.read(sid);
+  }
+
+  /**
+  For a create or delete, which sends `write` (its PATCH) unless the DID's live trunk group makes it needless: the
+  DID as it is now, read with other operations' reads; or, when no other operation is reading, what `write` returned.
+  */
+  readDidUnlessAlone<W>(sid: string, write: () => Promise<W>): Promise<ReadOrWrote<Did, W>> {
+    return this.didsBySid.readUnlessAlone(sid, write);
+  }
+
+  private async getDid(sid: string): Promise<Did> {
     const body = await this.request({ method: "GET", path: didPath(sid) }, { noun: "DID", sid });
     return parseDid(body, sid);
   }
@@ -87,7 +119,10 @@ export class CarrierxClient {
   outnumber the DIDs still missing, each of those is looked up with `filter=phonenumber eq "…"` (or `did_sid eq`)
   instead: the fewer requests of the two. DIDs that match nothing are absent from the result.
   */
-  async findDids(wanted: { numbers?: readonly string[]; sids?: readonly string[] }): Promise<Did[]> {
+  async findDids(
+    wanted: { numbers?: readonly string[]; sids?: readonly string[] },
+    subject: Subject = { noun: "DIDs" },
+  ): Promise<Did[]> {
     const missing = new Map<string, string>(); // "phonenumber:1516…" / "did_sid:…" -> the filter that finds it
     for (const number of wanted.numbers ?? []) missing.set(`phonenumber:${number}`, `phonenumber eq "${number}"`);
     for (const sid of wanted.sids ?? []) missing.set(`did_sid:${sid.toLowerCase()}`, `did_sid eq "${sid}"`);
@@ -100,7 +135,7 @@ export class CarrierxClient {
       }
     };
     for (let offset = 0; missing.size > 1; ) {
-      const page = await this.listPage("phonenumber/dids", { offset }, { noun: "DIDs" }, parseDidItem);
+      const page = await this.listPage("phonenumber/dids", { offset }, subject, parseDidItem);
       take(page.items);
       offset += page.items.length;
       if (!page.hasMore || page.items.length === 0) return found;
@@ -108,14 +143,17 @@ export class CarrierxClient {
       if (missing.size <= pagesLeft) break;
     }
     for (const filter of [...missing.values()]) {
-      take((await this.listPage("phonenumber/dids", { offset: 0, filter }, { noun: "DIDs" }, parseDidItem)).items);
+      take((await this.listPage("phonenumber/dids", { offset: 0, filter }, subject, parseDidItem)).items);
     }
     return found;
   }
 
-  /** The DID with this number (E.164 digits without "+"); a DidrouteError when the partner has none. */
+  /**
+  The DID with this number (E.164 digits without "+"), with its trunk group as it is now; a DidrouteError when the
+  partner has none. Concurrent lookups share requests (see batch.ts).
+  */
   async findDidByNumber(number: string): Promise<Did> {
-    const did = await this.didByNumber(number);
+    const did = await this.didsByNumber.read(number);
     if (did === undefined) {
       throw new DidrouteError(
         `CarrierX has no DID with the number +${number} rented by this partner (GET /core/v2/phonenumber/dids)`,
@@ -123,6 +161,21 @@ export class CarrierxClient {
       );
     }
     return did;
+  }
+
+  /**
+  Every DID of the partner with its trunk group, 1,000 per request; `progress` is told after each page how many of
+  how many have been read.
+  */
+  async listDids(progress?: (read: number, total: number) => void): Promise<Did[]> {
+    const dids: Did[] = [];
+    for (let offset = 0; ; ) {
+      const page = await this.listPage("phonenumber/dids", { offset }, { noun: "DIDs" }, parseDidItem);
+      dids.push(...page.items);
+      offset += page.items.length;
+      progress?.(dids.length, page.total ?? dids.length);
+      if (!page.hasMore || page.items.length === 0) return dids;
+    }
   }
 
   /** Every trunk group of the partner, 1,000 per request. */
@@ -160,6 +213,10 @@ export class CarrierxClient {
   private async request(request: HttpRequest, subject: Subject): Promise<unknown> {
     const response = await this.send(request);
     if (response.status >= 200 && response.status < 300) return response.body;
+    // A list that is not there (404) says the endpoint is wrong: that is no DID's error.
+    if (subject.each && response.status !== 404) {
+      throw new SharedReadFailure((sid) => errorFromResponse(response, { noun: "DID", sid }, this.token));
+    }
     throw errorFromResponse(response, subject, this.token);
   }
 }
