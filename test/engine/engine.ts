@@ -72,6 +72,30 @@ interface Deployment {
   wrote(): void;
 }
 
+/**
+Runs `task` for every item, at most `parallel` at once (the engine's `--parallel`), and answers the results in the
+items' order, whatever order they finished in.
+*/
+async function inParallel<T, R>(items: readonly T[], parallel: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, items.length)) }, worker));
+  return results;
+}
+
+/** What one resource's step of a phase did, applied to the result and the state in the resources' order. */
+interface Outcome {
+  step?: Step;
+  failure?: Failure;
+  apply?: () => void;
+}
+
 function urnOf(kind: string, name: string): string {
   const [module, type] = kind.split(":");
   return `urn:pulumi:test::didroute::pulumi-nodejs:dynamic/${module}:${type}::${name}`;
@@ -165,28 +189,29 @@ export class Engine {
     return text;
   }
 
-  /** `pulumi up` (or `pulumi preview` with `dryRun`, which stops after Check and Diff). */
-  up(declared: Declared[], { dryRun = false } = {}): Promise<PhaseResult> {
+  /**
+  `pulumi up` (or `pulumi preview` with `dryRun`, which stops after Check and Diff). `parallel` is `--parallel`: how
+  many resources are checked, diffed and created or updated at once (1 by default: one after the other), and then
+  how many deletes are sent at once.
+  */
+  up(declared: Declared[], { dryRun = false, parallel = 1 } = {}): Promise<PhaseResult> {
     const deletes = async (host: Host) => !dryRun && (await this.replacesOrRemoves(host, declared));
     return this.phase("up", deletes, async ({ host, wrote }, result) => {
       const { provider, Struct } = host.proto;
       const toDelete: { name: string; entry: StateEntry }[] = [];
-      const declaredUrns = new Set<string>();
-      for (const resource of declared) {
+      const declaredUrns = new Set(declared.map((resource) => urnOf(resource.kind, resource.name)));
+      const outcomes = await inParallel(declared, parallel, async (resource): Promise<Outcome & { replaced?: StateEntry }> => {
         const urn = urnOf(resource.kind, resource.name);
-        declaredUrns.add(urn);
         const old = this.state.get(urn);
         let inputs: Record<string, any>;
         try {
           const checked = await this.check(host, resource, old);
           if ("failures" in checked) {
-            result.failures.push({ name: resource.name, rpc: "check", message: "check failed", failures: checked.failures });
-            continue;
+            return { failure: { name: resource.name, rpc: "check", message: "check failed", failures: checked.failures } };
           }
           inputs = checked.inputs;
         } catch (error) {
-          result.failures.push({ name: resource.name, rpc: "check", message: (error as any).details });
-          continue;
+          return { failure: { name: resource.name, rpc: "check", message: (error as any).details } };
         }
 
         let op: Step["op"] = "create";
@@ -196,8 +221,8 @@ export class Engine {
           if (changes === provider.DiffResponse.DiffChanges.DIFF_NONE) op = "same";
           else op = response.getReplacesList().length > 0 ? "replace" : "update";
         }
-        result.steps.push({ op, name: resource.name });
-        if (dryRun || op === "same") continue;
+        const step = { op, name: resource.name };
+        if (dryRun || op === "same") return { step };
         wrote();
         try {
           if (op === "update") {
@@ -207,52 +232,69 @@ export class Engine {
             update.setOlds(Struct.fromJavaScript(old!.outputs));
             update.setNews(Struct.fromJavaScript(inputs));
             const response = await host.rpc("update", update);
-            this.state.set(urn, { ...old!, inputs, outputs: response.getProperties().toJavaScript() });
-          } else {
-            // create, or the create half of a create-before-delete replacement
-            const create = new provider.CreateRequest();
-            create.setUrn(urn);
-            create.setProperties(Struct.fromJavaScript(inputs));
-            const response = await host.rpc("create", create);
-            if (old) toDelete.push({ name: resource.name, entry: old });
-            this.state.set(urn, {
-              urn,
-              kind: resource.kind,
-              id: response.getId(),
-              inputs,
-              outputs: response.getProperties().toJavaScript(),
-            });
+            return { step, apply: () => this.state.set(urn, { ...old!, inputs, outputs: response.getProperties().toJavaScript() }) };
           }
+          // create, or the create half of a create-before-delete replacement
+          const create = new provider.CreateRequest();
+          create.setUrn(urn);
+          create.setProperties(Struct.fromJavaScript(inputs));
+          const response = await host.rpc("create", create);
+          const entry = { urn, kind: resource.kind, id: response.getId(), inputs, outputs: response.getProperties().toJavaScript() };
+          return { step, apply: () => this.state.set(urn, entry), ...(old ? { replaced: old } : {}) };
         } catch (error) {
-          result.failures.push({ name: resource.name, rpc: op, message: (error as any).details });
+          return { step, failure: { name: resource.name, rpc: op, message: (error as any).details } };
         }
-      }
+      });
+      declared.forEach((resource, index) => {
+        const { step, failure, apply, replaced } = outcomes[index]!;
+        if (step) result.steps.push(step);
+        if (failure) result.failures.push(failure);
+        apply?.();
+        if (replaced) toDelete.push({ name: resource.name, entry: replaced });
+      });
       if (dryRun) return;
       for (const [urn, entry] of this.state) {
         if (!declaredUrns.has(urn)) toDelete.push({ name: urn.split("::").pop()!, entry });
       }
       // The engine deletes removed and replaced resources after every create and update.
-      for (const { name, entry } of toDelete) {
-        try {
-          await this.deleteEntry(host, entry);
+      await this.deleteAll(host, toDelete, parallel, result);
+    });
+  }
+
+  /** Deletes `entries`, `parallel` at once, recording each as a step (or a failure) in the entries' order. */
+  private async deleteAll(
+    host: Host,
+    entries: { name: string; entry: StateEntry }[],
+    parallel: number,
+    result: PhaseResult,
+  ): Promise<void> {
+    const outcomes = await inParallel(entries, parallel, async ({ name, entry }): Promise<Outcome> => {
+      try {
+        await this.deleteEntry(host, entry);
+        const apply = () => {
           if (this.state.get(entry.urn) === entry) this.state.delete(entry.urn);
-          result.steps.push({ op: "delete", name });
-        } catch (error) {
-          result.failures.push({ name, rpc: "delete", message: (error as any).details });
-        }
+        };
+        return { step: { op: "delete", name }, apply };
+      } catch (error) {
+        return { failure: { name, rpc: "delete", message: (error as any).details } };
       }
     });
+    for (const { step, failure, apply } of outcomes) {
+      if (step) result.steps.push(step);
+      if (failure) result.failures.push(failure);
+      apply?.();
+    }
   }
 
   /**
   `pulumi preview`, or with `refresh` `pulumi preview --refresh`: the reads refresh a copy of the state, and Check and
   Diff run against it; preview saves nothing. `--expect-no-changes` fails exactly when `changes(result)` is not empty.
   */
-  async preview(declared: Declared[], { refresh = false } = {}): Promise<PhaseResult> {
+  async preview(declared: Declared[], { refresh = false, parallel = 1 } = {}): Promise<PhaseResult> {
     const saved = new Map(this.state);
     try {
-      const refreshed = refresh ? await this.refresh() : { steps: [], failures: [], log: "" };
-      const previewed = await this.up(declared, { dryRun: true });
+      const refreshed = refresh ? await this.refresh({ parallel }) : { steps: [], failures: [], log: "" };
+      const previewed = await this.up(declared, { dryRun: true, parallel });
       return {
         steps: [...refreshed.steps, ...previewed.steps],
         failures: [...refreshed.failures, ...previewed.failures],
@@ -264,11 +306,14 @@ export class Engine {
     }
   }
 
-  /** `pulumi refresh`: Read with the last outputs and inputs; an empty id drops the resource from state. */
-  refresh(): Promise<PhaseResult> {
+  /**
+  `pulumi refresh`: Read with the last outputs and inputs; an empty id drops the resource from state. `parallel`
+  reads are sent at once (1 by default).
+  */
+  refresh({ parallel = 1 } = {}): Promise<PhaseResult> {
     return this.phase("refresh", async () => false, async ({ host }, result) => {
       const { provider, Struct } = host.proto;
-      for (const [urn, entry] of this.state) {
+      const outcomes = await inParallel([...this.state], parallel, async ([urn, entry]): Promise<Outcome> => {
         const name = urn.split("::").pop()!;
         const read = new provider.ReadRequest();
         read.setUrn(urn);
@@ -277,38 +322,31 @@ export class Engine {
         read.setInputs(Struct.fromJavaScript(entry.inputs));
         try {
           const response = await host.rpc("read", read);
-          if (response.getId() === "") {
-            this.state.delete(urn);
-            result.steps.push({ op: "gone", name });
-            continue;
-          }
-          this.state.set(urn, {
+          if (response.getId() === "") return { step: { op: "gone", name }, apply: () => this.state.delete(urn) };
+          const refreshed = {
             ...entry,
             id: response.getId(),
             outputs: response.getProperties().toJavaScript(),
             inputs: response.getInputs()?.toJavaScript() ?? entry.inputs,
-          });
-          result.steps.push({ op: "refresh", name });
+          };
+          return { step: { op: "refresh", name }, apply: () => this.state.set(urn, refreshed) };
         } catch (error) {
-          result.failures.push({ name, rpc: "read", message: (error as any).details });
+          return { failure: { name, rpc: "read", message: (error as any).details } };
         }
+      });
+      for (const { step, failure, apply } of outcomes) {
+        if (step) result.steps.push(step);
+        if (failure) result.failures.push(failure);
+        apply?.();
       }
     });
   }
 
-  /** `pulumi destroy`. */
-  destroy(): Promise<PhaseResult> {
+  /** `pulumi destroy`, last created first; `parallel` deletes at once (1 by default). */
+  destroy({ parallel = 1 } = {}): Promise<PhaseResult> {
     return this.phase("destroy", async () => this.state.size > 0, async ({ host }, result) => {
-      for (const [urn, entry] of [...this.state].reverse()) {
-        const name = urn.split("::").pop()!;
-        try {
-          await this.deleteEntry(host, entry);
-          this.state.delete(urn);
-          result.steps.push({ op: "delete", name });
-        } catch (error) {
-          result.failures.push({ name, rpc: "delete", message: (error as any).details });
-        }
-      }
+      const entries = [...this.state].reverse().map(([urn, entry]) => ({ name: urn.split("::").pop()!, entry }));
+      await this.deleteAll(host, entries, parallel, result);
     });
   }
 
