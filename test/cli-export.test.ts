@@ -167,7 +167,7 @@ describe("didroute export", () => {
       },
     });
     const output = fresh();
-    const result = await didroute(["export", "--output", output]);
+    const result = await didroute(["export", "--didww", "--output", output]);
     expect(result.code).toBe(0);
     const [g1, g2] = groups.map((g) => g.id);
     const body = readFileSync(output, "utf8").split("\n").slice(3).join("\n");
