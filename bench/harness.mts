@@ -80,7 +80,10 @@ async function startRecordedHost(env: Record<string, string | undefined>): Promi
   if (launcher !== undefined) openGroups.add(launcher.pid);
   const host = await starting;
   if (launcher === undefined) throw new Error("cannot find the host launcher among this process's children");
-  const node = members(launcher.pid).find((p) => p.ppid === launcher.pid && p.cmdline.includes("dynamic-provider"));
+  // The host is started as node itself (test/engine/host.ts); earlier through a launcher, whose child it was.
+  const node = launcher.cmdline.includes("dynamic-provider")
+    ? launcher
+    : members(launcher.pid).find((p) => p.ppid === launcher.pid && p.cmdline.includes("dynamic-provider"));
   if (node === undefined) {
     await host.close();
     throw new Error(`cannot find the host's node process under the launcher ${launcher.pid}`);

@@ -21,8 +21,9 @@ Writes a routing file (the form of routing.yaml) of the account as it is routed 
 with its trunk or trunk group, every DIDWW trunk group with all its trunks, by name where the name is unique (by id,
 with the name in a comment, where it is not), in a stable order, under a header saying when and from which endpoint.
 didroute validate passes on it, didroute plan finds it in sync, and the first pulumi up of it sends no PATCH.
-Credentials and endpoints come from DIDWW_API_KEY, DIDWW_ENDPOINT, DIDWW_API_VERSION, CARRIERX_TOKEN and
-CARRIERX_ENDPOINT; they never appear in the file.
+Credentials and endpoints come from DIDWW_API_KEY (or, from DIDWW API 2026-11-19, DIDWW_ACCESS_TOKEN: a read-only
+token is enough), DIDWW_ENDPOINT, DIDWW_API_VERSION, CARRIERX_TOKEN and CARRIERX_ENDPOINT; they never appear in the
+file.
 
   --output FILE, -o FILE   write to FILE instead of stdout; an existing FILE is refused unless --force
   --force                  overwrite an existing FILE
@@ -62,11 +63,13 @@ export async function runExport(args: string[]): Promise<number> {
   const named = values.didww || values.carrierx;
   const set = (name: string) => (process.env[name] ?? "") !== "";
   const apis = {
-    didww: named ? values.didww : set("DIDWW_API_KEY"),
+    didww: named ? values.didww : set("DIDWW_API_KEY") || set("DIDWW_ACCESS_TOKEN"),
     carrierx: named ? values.carrierx : set("CARRIERX_TOKEN"),
   };
   if (!apis.didww && !apis.carrierx) {
-    return usageError("nothing to export: set DIDWW_API_KEY or CARRIERX_TOKEN, or name the API with --didww or --carrierx");
+    return usageError(
+      "nothing to export: set DIDWW_API_KEY (or DIDWW_ACCESS_TOKEN) or CARRIERX_TOKEN, or name the API with --didww or --carrierx",
+    );
   }
 
   if (values.output !== undefined && !values.force && existsSync(values.output)) return fileExists(values.output);

@@ -12,8 +12,9 @@ export const PLAN_USAGE = `usage: didroute plan [FILE] [--format text|markdown|j
 
 Compares a routing file (default: routing.yaml) with the live routing at DIDWW and CarrierX and prints, for each
 difference, the number or group, what it is routed to now, what the file wants, and the request pulumi up sends.
-Credentials and endpoints come from DIDWW_API_KEY, DIDWW_ENDPOINT, DIDWW_API_VERSION, CARRIERX_TOKEN and
-CARRIERX_ENDPOINT (only the API the file uses needs credentials).
+Credentials and endpoints come from DIDWW_API_KEY (or, from DIDWW API 2026-11-19, DIDWW_ACCESS_TOKEN: a read-only
+token is enough), DIDWW_ENDPOINT, DIDWW_API_VERSION, CARRIERX_TOKEN and CARRIERX_ENDPOINT (only the API the file uses
+needs credentials).
 
   --format text       for a terminal (default)
   --format markdown   for a pull-request comment

@@ -7,7 +7,14 @@ point the provider at them goes to stderr. Exit codes: 0 after a clean stop (or 
 */
 
 import { parseArgs } from "node:util";
-import { createSandbox, exampleSeedPath, loadSeed, type FaultSettings, type SandboxSeed } from "../sandbox/index";
+import {
+  createSandbox,
+  exampleSeedPath,
+  loadSeed,
+  type DidwwTokenOptions,
+  type FaultSettings,
+  type SandboxSeed,
+} from "../sandbox/index";
 
 /** Fixed, so the URLs in a README or a CI script stay valid from run to run; --port 0 picks a free port. */
 export const DEFAULT_PORT = 8765;
@@ -20,6 +27,8 @@ const OPTIONS = {
   port: { type: "string" },
   seed: { type: "string" },
   "api-key": { type: "string" },
+  "read-only-api-key": { type: "string", multiple: true },
+  "token-lifetime": { type: "string" },
   token: { type: "string" },
   rate: { type: "string" },
   latency: { type: "string" },
@@ -41,6 +50,10 @@ options:
   --port N          port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)
   --seed FILE       YAML seed to start from (default: the package's examples/sandbox.yaml)
   --api-key K       DIDWW Api-Key to require (default: any non-empty key)
+  --read-only-api-key K
+                    a DIDWW key whose access tokens (API 2026-11-19) can only read; repeatable
+  --token-lifetime S
+                    seconds a DIDWW access token lives (API 2026-11-19; default 900)
   --token T         CarrierX bearer token to require (default: any non-empty token)
   --rate R          requests per second per key/token, beyond which the APIs answer 429 (default: unlimited)
   --retry-after S   seconds to send in Retry-After on 429s (default: no header, as DIDWW sends none)
@@ -51,7 +64,8 @@ options:
   -h, --help        show this help
 
 Requests without a valid key/token get the API's 401: the rate limit and injected failures apply only to
-authenticated requests (--latency applies to every answer).
+authenticated requests (--latency applies to every answer). With X-DIDWW-API-Version 2026-11-19 or later, DIDWW's
+/v3 takes only access tokens, minted with the key at /token on the same port.
 
 exit codes: 0 stopped cleanly (or --help), 1 the sandbox could not start (seed file, port), 2 bad command line`;
 }
@@ -85,6 +99,7 @@ interface Config {
   apiKey: string | undefined;
   token: string | undefined;
   faults: FaultSettings;
+  didwwTokens: DidwwTokenOptions;
 }
 
 /** Throws an Error naming the flag for anything not usable as given. */
@@ -108,6 +123,10 @@ function parseCommandLine(args: string[]): Config | "help" {
     apiKey: textFlag("--api-key", values["api-key"]),
     token: textFlag("--token", values.token),
     faults,
+    didwwTokens: {
+      readOnlyApiKeys: (values["read-only-api-key"] ?? []).map((key) => textFlag("--read-only-api-key", key) ?? key),
+      lifetimeSeconds: positiveFlag("--token-lifetime", values["token-lifetime"]),
+    },
   };
 }
 
@@ -134,6 +153,13 @@ function numberFlag(
   return number;
 }
 
+/** A number of seconds greater than 0 (a token that lives 0 s is of no use). */
+function positiveFlag(flag: string, value: string | undefined): number | undefined {
+  const number = numberFlag(flag, value, {});
+  if (number === 0) throw new Error(`${flag} must be a number greater than 0, not "${value}"`);
+  return number;
+}
+
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -154,7 +180,13 @@ function usageMessage(error: unknown): string {
 // --- Serving -------------------------------------------------------------------------------------------------------
 
 async function serve(config: Config, seed: SandboxSeed): Promise<number> {
-  const sandbox = createSandbox({ seed, apiKey: config.apiKey, token: config.token, faults: config.faults });
+  const sandbox = createSandbox({
+    seed,
+    apiKey: config.apiKey,
+    token: config.token,
+    faults: config.faults,
+    didwwTokens: config.didwwTokens,
+  });
   try {
     await sandbox.listen(config.port);
   } catch (error) {
@@ -183,6 +215,8 @@ function hint(config: Config, urls: { didww: string; carrierx: string }): string
     "or with stack config:",
     `  pulumi config set didww:endpoint ${urls.didww} && pulumi config set --secret didww:apiKey ${key}`,
     `  pulumi config set carrierx:endpoint ${urls.carrierx} && pulumi config set --secret carrierx:token ${token}`,
+    "For DIDWW API 2026-11-19 (access tokens, minted with the key at /token on this port), add:",
+    "  export DIDWW_API_VERSION=2026-11-19   or   pulumi config set didww:apiVersion 2026-11-19",
     "Stop with Ctrl-C.",
     "",
   ].join("\n");

@@ -12,7 +12,8 @@ export const VALIDATE_USAGE = `usage: didroute validate [FILE] [--online]
 Checks a routing file (default: routing.yaml) and prints each problem as FILE:LINE:COL: message.
 
   --online   also resolve every number, trunk and trunk group name and id against the APIs, using
-             DIDWW_API_KEY, DIDWW_ENDPOINT, DIDWW_API_VERSION, CARRIERX_TOKEN and CARRIERX_ENDPOINT
+             DIDWW_API_KEY (or, from DIDWW API 2026-11-19, DIDWW_ACCESS_TOKEN: a read-only token is
+             enough), DIDWW_ENDPOINT, DIDWW_API_VERSION, CARRIERX_TOKEN and CARRIERX_ENDPOINT
              (only the API the file uses needs credentials)
   --help     show this help
 

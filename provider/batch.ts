@@ -1,6 +1,6 @@
 import { AsyncResource } from "node:async_hooks";
 import { inTakenSlot } from "./http";
-import { onBehalfOf, operationStartedAt } from "./operation";
+import { onBehalfOf, operationName, operationStartedAt } from "./operation";
 
 /**
 Reads shared by the concurrent operations of one provider process.
@@ -49,6 +49,8 @@ interface Waiting<V> {
   /** A create's or delete's write, bound to its operation, run in the taken slot when the operation is alone. */
   write?: () => Promise<unknown>;
   startedAt: number | undefined;
+  /** The operation's kind ("read", "create", …), for messages about what it needed. */
+  name: string | undefined;
   resolve(outcome: ReadOrWrote<V, unknown>): void;
   reject(error: unknown): void;
 }
@@ -78,8 +80,8 @@ export class SharedReads<V> {
     );
   }
 
-  private enqueue(entry: Omit<Waiting<V>, "startedAt">): void {
-    this.queue.push({ ...entry, startedAt: operationStartedAt() });
+  private enqueue(entry: Omit<Waiting<V>, "startedAt" | "name">): void {
+    this.queue.push({ ...entry, startedAt: operationStartedAt(), name: operationName() });
     this.ask();
   }
 
@@ -129,13 +131,15 @@ export class SharedReads<V> {
     const keys = [...new Set(batch.map((entry) => entry.key))];
     const starts = batch.map((entry) => entry.startedAt).filter((start) => start !== undefined);
     const startedAt = starts.length > 0 ? Math.min(...starts) : undefined;
+    const names = new Set(batch.map((entry) => entry.name));
+    const [name] = names.size === 1 ? names : [undefined];
     const read = async (): Promise<Map<string, V>> => {
       if (keys.length > 1) return this.options.many(keys);
       const [key] = keys as [string];
       const value = await this.options.one(key);
       return new Map(value === undefined ? [] : [[key, value]]);
     };
-    onBehalfOf(startedAt, () => inTakenSlot(read)).then(
+    onBehalfOf(startedAt, name, () => inTakenSlot(read)).then(
       (found) => batch.forEach((entry) => entry.resolve({ live: found.get(entry.key) })),
       (error: unknown) =>
         batch.forEach((entry) => entry.reject(error instanceof SharedReadFailure ? error.errorFor(entry.key) : error)),

@@ -28,17 +28,25 @@ export function preloadModules(): void {
 }
 
 export interface HttpRequest {
-  method: "GET" | "PATCH";
+  method: "GET" | "PATCH" | "POST" | "DELETE";
   /** Path relative to the client's base URL, without a leading slash. */
   path: string;
   searchParams?: Record<string, string>;
   body?: unknown;
+  /**
+  Headers of this request only, asked for at each attempt once it has its slot from the rate limiter, just before it
+  leaves: a bearer token taken then is the freshest, however long the request waited for its slot. What it throws
+  fails the request as thrown.
+  */
+  attemptHeaders?: () => Promise<Record<string, string>>;
 }
 
 export interface HttpResponse {
   status: number;
   /** The parsed JSON body, or undefined when the body was empty. */
   body: unknown;
+  /** Header names lower-cased (a 401's `www-authenticate` says why). */
+  headers: Record<string, string | string[] | undefined>;
   /** Method and path as a person reads them in an error: `PATCH /v3/dids/…` (no host, no query). */
   request: string;
   /** How often the request was sent: 1 when the first answer was final. */
@@ -70,6 +78,11 @@ export interface HttpClientOptions {
   limits: HttpLimits;
   /** The config namespace for messages: "didww", "carrierx". */
   configPrefix: string;
+  /**
+  This client's POSTs are retried as GET and PATCH are, not only when unsent: only for a POST whose repetition is
+  harmless (a token request: a second one mints a second token, nothing more).
+  */
+  idempotentPost?: boolean;
 }
 
 export interface HttpSend {
@@ -84,15 +97,23 @@ export interface HttpSend {
 export const USER_AGENT = `pulumi-didroute/${VERSION}`;
 
 /**
-The retry policy (README, "Limits, retries and timeouts"). Both methods are retried: a GET changes nothing and every
-PATCH this package sends states the whole desired value, so sending it twice has the effect of sending it once.
+The retry policy (README, "Limits, retries and timeouts"). GET, PATCH and DELETE are retried: a GET changes nothing,
+every PATCH this package sends states the whole desired value, and a DELETE repeated after one that took effect
+finds nothing (404, which the resources count as done), so sending any of them twice has the effect of sending it
+once. A POST creates an object each time it arrives, so it is retried only when the API cannot have acted on it:
+`unsent` below.
 */
 export const RETRY = {
-  methods: ["GET", "PATCH"] as const,
+  methods: ["GET", "PATCH", "DELETE", "POST"] as const,
   /** Too many requests, and the answers of an API or a proxy that is struggling or restarting. */
   statusCodes: [429, 500, 502, 503, 504],
   /** Transport failures that a second attempt can get past; ETIMEDOUT is also an attempt over its timeout. */
   errorCodes: ["ETIMEDOUT", "ECONNRESET", "EPIPE", "ECONNREFUSED", "EADDRINUSE", "ENETUNREACH", "EAI_AGAIN"],
+  /**
+  What a POST is retried on: a 429 (the API refused it unprocessed) and failures before a connection existed. After
+  a 5xx, a reset or a timeout the object may exist, and a second POST would make a second one.
+  */
+  unsent: { statusCodes: [429], errorCodes: ["ECONNREFUSED", "EADDRINUSE", "ENETUNREACH", "EAI_AGAIN"] },
   maxAttempts: 8,
   /** Without Retry-After: 0.5 s, 1 s, 2 s, 4 s, then 8 s, each stretched by up to 25% at random (jitter). */
   backoffBaseMs: 500,
@@ -117,6 +138,14 @@ function waitScale(): number {
   return scale > 0 && scale < 1 ? scale : 1;
 }
 
+/**
+Whether a failed POST certainly did not reach the API, so that sending it again cannot create a second object:
+`status` is the answer's, undefined when none came; `code` is the transport error's.
+*/
+export function unsent(status: number | undefined, code: string): boolean {
+  return status === undefined ? RETRY.unsent.errorCodes.includes(code) : RETRY.unsent.statusCodes.includes(status);
+}
+
 /** What one call learns across its attempts. */
 interface Attempts {
   deadline: number;
@@ -125,6 +154,9 @@ interface Attempts {
   budgetSpent: boolean;
   /** The first attempt goes out in a slot the caller already took (inTakenSlot). */
   slotTaken: boolean;
+  attemptHeaders?: () => Promise<Record<string, string>>;
+  /** What `attemptHeaders` threw: the request's failure, not a network error. */
+  failure?: unknown;
 }
 
 /** A slot taken by `slot()` and not yet used by a request. */
@@ -165,8 +197,12 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
           // Retry-After of 60 s is honoured when the operation has the time, and the message says so when it has not.
           maxRetryAfter: Number.MAX_SAFE_INTEGER,
           calculateDelay: ({ attemptCount, error, retryAfter, computedValue }) => {
-            if (computedValue === 0) return 0; // not retryable: method, status, error code or attempt count
             const state = attemptsOf(error.options.context);
+            // Not retryable: method, status, error code, attempt count, or the request's own headers failed.
+            if (computedValue === 0 || state.failure !== undefined) return 0;
+            if (error.options.method === "POST" && !options.idempotentPost && !unsent(error.response?.statusCode, error.code)) {
+              return 0;
+            }
             // A delay of 0 tells got not to retry, so "Retry-After: 0" (retry now) becomes 1 ms.
             const asked = retryAfter === undefined ? backoffDelay(attemptCount) : retryAfter;
             const delay = Math.max(1, Math.round(asked * scale));
@@ -186,6 +222,13 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
               if (state.slotTaken) state.slotTaken = false;
               else await limiter();
               state.attempts += 1;
+              if (state.attemptHeaders === undefined) return;
+              try {
+                Object.assign(requestOptions.headers, await state.attemptHeaders());
+              } catch (error) {
+                state.failure = error;
+                throw error;
+              }
             },
           ],
           afterResponse: [
@@ -214,6 +257,7 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
       attempts: 0,
       budgetSpent: false,
       slotTaken,
+      ...(request.attemptHeaders ? { attemptHeaders: request.attemptHeaders } : {}),
     };
     const summary = () => {
       if (state.attempts <= 1) return "";
@@ -234,6 +278,7 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
       });
     } catch (error) {
+      if (state.failure !== undefined) throw state.failure;
       const code = (error as { code?: string }).code;
       const last = state.lastStatus === undefined ? "" : `; the last answer was ${state.lastStatus}`;
       throw new DidrouteError(
@@ -245,6 +290,7 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
     return {
       status: response.statusCode,
       body: parseBody(response.body),
+      headers: response.headers,
       request: described,
       attempts: state.attempts,
       retries: summary(),

@@ -11,6 +11,8 @@ import type { ResourceOperations } from "./resource";
 import { didTrunkAssignment } from "./didww/didTrunkAssignment";
 import { trunkGroupMembership } from "./didww/trunkGroupMembership";
 import { didTrunkGroupAssignment } from "./carrierx/didTrunkGroupAssignment";
+import { trunkGroup as carrierxTrunkGroup } from "./carrierx/trunkGroup";
+import { trunk as carrierxTrunk } from "./carrierx/trunk";
 
 import { configure as captureConfig, type ConfigSource } from "./settings";
 export { DidrouteError } from "./errors";
@@ -26,10 +28,10 @@ function asOperations<I, O>(operations: ResourceOperations<I, O>): ResourceOpera
   return {
     check: (olds, news) => operations.check(olds, news),
     diff: (id, olds, news) => operations.diff(id, olds, news),
-    create: (inputs) => inOperation(() => operations.create(inputs)),
-    read: (id, props) => inOperation(() => operations.read(id, props)),
-    update: (id, olds, news) => inOperation(() => operations.update(id, olds, news)),
-    delete: (id, props) => inOperation(() => operations.delete(id, props)),
+    create: (inputs) => inOperation(() => operations.create(inputs), "create"),
+    read: (id, props) => inOperation(() => operations.read(id, props), "read"),
+    update: (id, olds, news) => inOperation(() => operations.update(id, olds, news), "update"),
+    delete: (id, props) => inOperation(() => operations.delete(id, props), "delete"),
   };
 }
 
@@ -37,6 +39,8 @@ const KINDS: Record<string, ResourceOperations<any, any>> = {
   "didww:DidTrunkAssignment": asOperations(didTrunkAssignment),
   "didww:TrunkGroupMembership": asOperations(trunkGroupMembership),
   "carrierx:DidTrunkGroupAssignment": asOperations(didTrunkGroupAssignment),
+  "carrierx:TrunkGroup": asOperations(carrierxTrunkGroup),
+  "carrierx:Trunk": asOperations(carrierxTrunk),
 };
 
 export function resource(kind: string): ResourceOperations<any, any> {

@@ -14,6 +14,8 @@ const stackConfig = new Map<string, string>();
 
 const KEYS = [
   "didww:apiKey",
+  "didww:accessToken",
+  "didww:tokenEndpoint",
   "didww:endpoint",
   "didww:apiVersion",
   "didww:maxRequestsPerSecond",
@@ -87,12 +89,25 @@ function endpointSetting(system: ApiSystem, key: Key, envVar: string, fallback: 
 }
 
 export interface DidwwSettings {
-  apiKey: string;
+  /** How requests authenticate, which the API version decides (see `didwwAuth`). */
+  auth: DidwwAuth;
   /** Base URL including the `/v3` path, without a trailing slash. */
   endpoint: string;
   apiVersion: string;
   limits: HttpLimits;
 }
+
+/** The first DIDWW API version whose requests carry bearer access tokens instead of `Api-Key`. */
+export const DIDWW_TOKEN_API_VERSION = "2026-11-19";
+
+/** A DIDWW credential, and how requests carry it (README, "DIDWW API 2026-11-19: access tokens"). */
+export type DidwwAuth =
+  /** Versions before 2026-11-19: the key in `Api-Key` on every request. */
+  | { scheme: "apiKey"; apiKey: string }
+  /** 2026-11-19 and later with an API key: access tokens minted from it at `tokenEndpoint` (didww/token.ts). */
+  | { scheme: "mintedToken"; apiKey: string; tokenEndpoint: string }
+  /** 2026-11-19 and later with a token minted elsewhere, used as is; `source` names where it came from, for messages. */
+  | { scheme: "suppliedToken"; accessToken: string; source: string };
 
 /** Defaults (README, "Limits, retries and timeouts"): DIDWW documents 10 requests per second per key. */
 export const DEFAULT_LIMITS = {
@@ -130,7 +145,6 @@ export const DIDWW_DEFAULT_API_VERSION = "2026-04-16";
 
 /** Read at every operation, so a key rotated in the environment before `pulumi destroy` is honoured. */
 export function didwwSettings(): DidwwSettings {
-  const apiKey = requireCredential("DIDWW", "API key", "didww:apiKey", "<key>", "DIDWW_API_KEY");
   const endpoint = endpointSetting("DIDWW", "didww:endpoint", "DIDWW_ENDPOINT", DIDWW_DEFAULT_ENDPOINT);
   const apiVersion = resolve("didww:apiVersion", "DIDWW_API_VERSION") ?? DIDWW_DEFAULT_API_VERSION;
   if (!isApiVersion(apiVersion)) {
@@ -140,7 +154,96 @@ export function didwwSettings(): DidwwSettings {
       { system: "DIDWW" },
     );
   }
-  return { apiKey, endpoint, apiVersion, limits: limitsSetting("DIDWW", "didww") };
+  return { auth: didwwAuth(endpoint, apiVersion), endpoint, apiVersion, limits: limitsSetting("DIDWW", "didww") };
+}
+
+const API_KEY_HINT = 'run "pulumi config set --secret didww:apiKey <key>" or set DIDWW_API_KEY';
+
+/**
+Which credential, by the API version: before 2026-11-19 the API key, exactly as ever. From 2026-11-19 an API key
+(tokens are minted from it) or an access token minted elsewhere (used as is). Stack config wins over the environment
+whichever kind each holds, as for every setting; one place holding both is refused rather than guessed at.
+*/
+function didwwAuth(endpoint: string, apiVersion: string): DidwwAuth {
+  // ISO dates compare correctly as strings.
+  if (apiVersion < DIDWW_TOKEN_API_VERSION) {
+    const tokenOnly =
+      resolve("didww:apiKey", "DIDWW_API_KEY") === undefined && resolve("didww:accessToken", "DIDWW_ACCESS_TOKEN") !== undefined;
+    if (tokenOnly) {
+      throw new DidrouteError(
+        `DIDWW API key is not set, and an access token (didww:accessToken or DIDWW_ACCESS_TOKEN) is used only with ` +
+          `didww:apiVersion ${DIDWW_TOKEN_API_VERSION} or later (this is ${apiVersion}): ${API_KEY_HINT}, or set ` +
+          `didww:apiVersion ${DIDWW_TOKEN_API_VERSION}`,
+        { system: "DIDWW" },
+      );
+    }
+    return { scheme: "apiKey", apiKey: requireCredential("DIDWW", "API key", "didww:apiKey", "<key>", "DIDWW_API_KEY") };
+  }
+  const fromEnv = (name: string) => process.env[name] || undefined;
+  const places = [
+    {
+      keyName: "didww:apiKey",
+      tokenName: "didww:accessToken",
+      apiKey: stackConfig.get("didww:apiKey"),
+      accessToken: stackConfig.get("didww:accessToken"),
+    },
+    {
+      keyName: "DIDWW_API_KEY",
+      tokenName: "DIDWW_ACCESS_TOKEN",
+      apiKey: fromEnv("DIDWW_API_KEY"),
+      accessToken: fromEnv("DIDWW_ACCESS_TOKEN"),
+    },
+  ];
+  for (const { keyName, tokenName, apiKey, accessToken } of places) {
+    if (apiKey !== undefined && accessToken !== undefined) {
+      throw new DidrouteError(
+        `DIDWW credentials: set ${keyName} (access tokens are minted from it) or ${tokenName} (a token minted ` +
+          "elsewhere), not both",
+        { system: "DIDWW" },
+      );
+    }
+    if (accessToken !== undefined) return { scheme: "suppliedToken", accessToken, source: tokenName };
+    if (apiKey !== undefined) return { scheme: "mintedToken", apiKey, tokenEndpoint: tokenEndpointSetting(endpoint) };
+  }
+  throw new DidrouteError(
+    `DIDWW API key is not set: ${API_KEY_HINT} (access tokens are minted from it), or supply an access token ` +
+      'with "pulumi config set --secret didww:accessToken <token>" or DIDWW_ACCESS_TOKEN',
+    { system: "DIDWW" },
+  );
+}
+
+/**
+DIDWW's token services (reference: didww-2026-11-19.md, "Token service"): one per environment. A local stand-in of
+the API (the sandbox) serves its token service on the same server, at /token.
+*/
+const TOKEN_ENDPOINTS: Readonly<Record<string, string>> = {
+  "api.didww.com": "https://auth.didww.com/token",
+  "sandbox-api.didww.com": "https://auth-sandbox.didww.com/token",
+};
+
+/** `didww:tokenEndpoint`, or the token service of the API endpoint's environment. */
+export function tokenEndpointSetting(endpoint: string): string {
+  const configured = resolve("didww:tokenEndpoint", "DIDWW_TOKEN_ENDPOINT");
+  if (configured !== undefined) {
+    return checkEndpoint("DIDWW", configured, "didww:tokenEndpoint", sourceOf("didww:tokenEndpoint", "DIDWW_TOKEN_ENDPOINT"));
+  }
+  const url = new URL(endpoint);
+  const known = TOKEN_ENDPOINTS[url.hostname];
+  if (known !== undefined) return known;
+  if (LOOPBACK.test(url.hostname)) return `${url.origin}/token`;
+  throw new DidrouteError(
+    `didww:tokenEndpoint is not set, and DIDWW's token service is known only for api.didww.com and ` +
+      `sandbox-api.didww.com (the endpoint is ${url.origin}): run "pulumi config set didww:tokenEndpoint ` +
+      'https://…/token" or set DIDWW_TOKEN_ENDPOINT',
+    { system: "DIDWW" },
+  );
+}
+
+/** For `didroute token`: the API key and where to mint with it, whatever the API version. */
+export function didwwTokenSettings(): { apiKey: string; tokenEndpoint: string; limits: HttpLimits } {
+  const apiKey = requireCredential("DIDWW", "API key", "didww:apiKey", "<key>", "DIDWW_API_KEY");
+  const endpoint = endpointSetting("DIDWW", "didww:endpoint", "DIDWW_ENDPOINT", DIDWW_DEFAULT_ENDPOINT);
+  return { apiKey, tokenEndpoint: tokenEndpointSetting(endpoint), limits: limitsSetting("DIDWW", "didww") };
 }
 
 function isApiVersion(value: string): boolean {

@@ -31,6 +31,9 @@ export type JsonBody =
   /** Larger than MAX_BODY_BYTES. */
   | { readonly kind: "tooLarge" };
 
+/** The `reason` of an empty body, for an API that takes one (DIDWW's token request). */
+export const EMPTY_BODY = "the body is empty";
+
 /** What a sandbox API needs of a request: read once, before any check. */
 export interface ReceivedRequest {
   readonly method: string;
@@ -86,7 +89,7 @@ function readBody(request: IncomingMessage): Promise<string | undefined> {
 
 function parseJsonBody(text: string | undefined): JsonBody {
   if (text === undefined) return { kind: "tooLarge" };
-  if (text.trim() === "") return { kind: "invalid", reason: "the body is empty" };
+  if (text.trim() === "") return { kind: "invalid", reason: EMPTY_BODY };
   try {
     return { kind: "json", value: JSON.parse(text) as unknown };
   } catch (error) {

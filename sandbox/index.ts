@@ -15,14 +15,14 @@ started.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createCarrierxSandbox, errorBody, tokenAccess, type CarrierxSandbox } from "./carrierx";
-import { acceptedApiKey, createDidwwSandbox, internalError, JSON_API_MEDIA_TYPE, type DidwwSandbox } from "./didww";
+import { createDidwwSandbox, internalError, JSON_API_MEDIA_TYPE, type DidwwSandbox, type DidwwTokenOptions } from "./didww";
 import { Faults, type FaultController, type FaultSettings, type FaultTarget } from "./faults";
 import { answerFailure, sendJson } from "./http";
 import { LoopbackListener, type Handler } from "./loopback";
 import type { SandboxSeed } from "./seed";
 
-export type { CarrierxDid, CarrierxSandbox, CarrierxSeed } from "./carrierx";
-export type { DidRouting, DidwwSandbox, DidwwSeed, RecordedRequest } from "./didww";
+export type { CarrierxDid, CarrierxObject, CarrierxSandbox, CarrierxSeed } from "./carrierx";
+export type { DidRouting, DidwwSandbox, DidwwSeed, DidwwTokenOptions, DidwwTokens, IssueOptions, RecordedRequest } from "./didww";
 export type { FaultController, FaultSettings, FaultStats, ScriptedFault } from "./faults";
 export { derivedId, exampleSeedPath, loadSeed, parseSeed, SeedError, type SandboxSeed } from "./seed";
 export { createCarrierxSandbox } from "./carrierx";
@@ -33,8 +33,10 @@ export { createDidwwSandbox } from "./didww";
 export interface SandboxOptions {
   /** The world both APIs start with (see `loadSeed`); a system left out starts empty. */
   seed?: Partial<SandboxSeed>;
-  /** The DIDWW `Api-Key` to require; when omitted any non-empty key is accepted. */
+  /** The DIDWW `Api-Key` to require (from version 2026-11-19: to mint tokens with); when omitted any non-empty key is accepted. */
   apiKey?: string;
+  /** DIDWW's token service of version 2026-11-19 (`POST /token` on the same port): lifetime, read-only keys, … */
+  didwwTokens?: DidwwTokenOptions;
   /** The CarrierX bearer token to require; when omitted any non-empty token is accepted. */
   token?: string;
   /** CarrierX tokens that may read but not change (PATCH and PUT answer 403); see `CarrierxSandboxOptions`. */
@@ -44,7 +46,7 @@ export interface SandboxOptions {
 }
 
 /** A sandbox API's state and request log; serving belongs to the combined sandbox. */
-export type DidwwState = Omit<DidwwSandbox, "url" | "listen" | "close" | "handle">;
+export type DidwwState = Omit<DidwwSandbox, "url" | "listen" | "close" | "handle" | "accountOf">;
 export type CarrierxState = Omit<CarrierxSandbox, "url" | "listen" | "close" | "handle">;
 
 export interface SandboxUrls {
@@ -73,7 +75,7 @@ export interface Sandbox {
 }
 
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
-  const didww = createDidwwSandbox({ apiKey: options.apiKey, seed: options.seed?.didww });
+  const didww = createDidwwSandbox({ apiKey: options.apiKey, seed: options.seed?.didww, tokens: options.didwwTokens });
   const carrierx = createCarrierxSandbox({
     token: options.token,
     readOnlyTokens: options.readOnlyTokens,
@@ -93,17 +95,18 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 };
 
 /**
-The credential is read by each API's own rule (DIDWW: `acceptedApiKey`, CarrierX: `tokenAccess`), because the fault
-layer must know a request's credential before the API answers it: the rate limit is kept per credential, and a
-request the API will refuse with 401 is left alone.
+The credential is read by each API's own rule (DIDWW: `accountOf`, CarrierX: `tokenAccess`), because the fault
+layer must know a request's credential before the API answers it: the rate limit is kept per credential (for DIDWW
+per account: a token request and the requests made with its token share one budget), and a request the API will
+refuse with 401 is left alone.
 */
-function didwwTarget(api: DidwwSandbox, apiKey: string | undefined): FaultTarget {
+function didwwTarget(api: DidwwSandbox): FaultTarget {
   return {
     handle: (request, response, baseUrl) => api.handle(request, response, baseUrl),
     requests: api.requests,
     credential: (request) => {
-      const key = acceptedApiKey(request.headers, apiKey);
-      return key === undefined ? undefined : `DIDWW:${key}`;
+      const account = api.accountOf(request);
+      return account === undefined ? undefined : `DIDWW:${account}`;
     },
     errorAnswer: (status) => ({ contentType: JSON_API_MEDIA_TYPE, body: didwwError(status) }),
   };
@@ -160,10 +163,12 @@ class CombinedSandbox implements Sandbox {
     options: SandboxOptions,
   ) {
     this.faults = new Faults(options.faults ?? {});
-    const didwwApi = didwwTarget(didww, options.apiKey);
+    const didwwApi = didwwTarget(didww);
     const carrierxApi = carrierxTarget(carrierx, options.token, options.readOnlyTokens ?? []);
     this.routes = [
       { prefix: "/v3", handle: this.faults.wrap(didwwApi), internalError: didwwInternalError },
+      // DIDWW's token service (version 2026-11-19), on the same port: the origin's /token.
+      { prefix: "/token", handle: this.faults.wrap(didwwApi), internalError: didwwInternalError },
       { prefix: "/core/v2", handle: this.faults.wrap(carrierxApi), internalError: carrierxInternalError },
     ];
   }

@@ -263,7 +263,7 @@ describe("didroute export", () => {
     }
     const nothing = await didroute(["export"], {});
     expect(nothing).toMatchObject({ code: 2, stdout: "" });
-    expect(nothing.stderr).toMatch(/^didroute export: nothing to export: set DIDWW_API_KEY or CARRIERX_TOKEN, or name the API with --didww or --carrierx\n/);
+    expect(nothing.stderr).toMatch(/^didroute export: nothing to export: set DIDWW_API_KEY \(or DIDWW_ACCESS_TOKEN\) or CARRIERX_TOKEN, or name the API with --didww or --carrierx\n/);
     expect(requests()).toEqual([]);
   });
 });

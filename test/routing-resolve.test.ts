@@ -46,7 +46,7 @@ async function didwwSandbox(apiVersion = "2026-04-16", s: DidwwSeed = seed) {
   const sandbox = createDidwwSandbox({ apiKey: KEY, seed: s });
   servers.push(sandbox);
   const endpoint = await sandbox.listen();
-  return { sandbox, client: new DidwwClient({ apiKey: KEY, endpoint, apiVersion, limits }) };
+  return { sandbox, client: new DidwwClient({ auth: { scheme: "apiKey", apiKey: KEY }, endpoint, apiVersion, limits }) };
 }
 
 async function resolveText(text: string, clients: { didww?: DidwwClient; carrierx?: CarrierxClient }) {
@@ -185,7 +185,7 @@ describe("resolving DIDWW numbers and names", () => {
       .query({ "filter[id]": T_LON, "page[number]": "1", "page[size]": "100" })
       .reply(200, { data: [{ id: T_LON, type: "voice_in_trunks", attributes: { name: "pbx-london" } }], meta: { total_records: 1 } });
     try {
-      const client = new DidwwClient({ apiKey: KEY, endpoint: "https://didww.test/v3", apiVersion: "2026-04-16", limits });
+      const client = new DidwwClient({ auth: { scheme: "apiKey", apiKey: KEY }, endpoint: "https://didww.test/v3", apiVersion: "2026-04-16", limits });
       const { routing, messages } = await resolveText(`didww:\n  dids:\n    - number: "+16091609123456797"\n      trunk: ${T_LON}\n`, {
         didww: client,
       });
@@ -271,7 +271,7 @@ describe("resolving DIDWW numbers and names", () => {
 
   it("fails with the API's reason when the key is refused, and never echoes the key", async () => {
     const { sandbox } = await didwwSandbox();
-    const client = new DidwwClient({ apiKey: "wrong-key-123", endpoint: sandbox.url, apiVersion: "2026-04-16", limits });
+    const client = new DidwwClient({ auth: { scheme: "apiKey", apiKey: "wrong-key-123" }, endpoint: sandbox.url, apiVersion: "2026-04-16", limits });
     const failure = await resolveText(FILE, { didww: client }).catch((error: Error) => error);
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toMatch(/^DIDWW rejected the API key \(401 on GET \/v3\/dids\)/);

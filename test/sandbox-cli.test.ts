@@ -104,7 +104,7 @@ describe("didroute sandbox", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("serves both APIs of the default seed on one port, prints the URLs, and exits 0 on SIGTERM", async () => {
-    const run = didroute("sandbox", "--port", "0", "--api-key", "k", "--token", "t");
+    const run = didroute("sandbox", "--port", "0", "--api-key", "k", "--token", "t", "--read-only-api-key", "ro", "--token-lifetime", "30");
     const urls = await urlsOf(run);
     expect(urls.didww).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v3$/);
     expect(urls.carrierx).toBe(urls.didww.replace(/\/v3$/, "/core/v2"));
@@ -118,6 +118,13 @@ describe("didroute sandbox", () => {
     expect(did.status).toBe(200);
     expect((await json(did)).data.attributes.number).toBe("442037691880");
     expect((await fetch(`${urls.didww}/dids/${DIDWW_DID}`, { headers: { "Api-Key": "other" } })).status).toBe(401);
+    // DIDWW API 2026-11-19: tokens minted at /token on the same port, read-only for the read-only key.
+    const token = async (key: string) => json(await fetch(`${new URL(urls.didww).origin}/token`, { method: "POST", headers: { "Api-Key": key } }));
+    expect(await token("ro")).toMatchObject({ scope: "read", expires_in: 30 });
+    expect(await token("k")).toMatchObject({ scope: "write", expires_in: 30 });
+    const bearer = { Authorization: `Bearer ${(await token("k")).access_token}`, "X-DIDWW-API-Version": "2026-11-19" };
+    expect((await fetch(`${urls.didww}/dids/${DIDWW_DID}`, { headers: bearer })).status).toBe(200);
+    expect(run.stderr()).toContain("export DIDWW_API_VERSION=2026-11-19");
     const filter = encodeURIComponent('phonenumber eq "15162065574"');
     const list = await fetch(`${urls.carrierx}/phonenumber/dids?filter=${filter}`, { headers: { Authorization: "Bearer t" } });
     expect(list.status).toBe(200);
@@ -147,7 +154,7 @@ describe("didroute sandbox", () => {
   it("--help explains every option and exits 0", async () => {
     const run = didroute("sandbox", "--help");
     expect(await run.exit).toEqual({ code: 0, signal: null });
-    for (const flag of ["--port", "--seed", "--api-key", "--token", "--rate", "--latency", "--error-rate", "--drop-rate", "--retry-after", "--random-seed"]) {
+    for (const flag of ["--port", "--seed", "--api-key", "--read-only-api-key", "--token-lifetime", "--token", "--rate", "--latency", "--error-rate", "--drop-rate", "--retry-after", "--random-seed"]) {
       expect(run.stdout()).toContain(flag);
     }
     expect(run.stdout()).toContain("default 8765");
@@ -162,6 +169,7 @@ describe("didroute sandbox", () => {
       [["--error-rate", "1.5"], '--error-rate must be a number from 0 to 1, not "1.5"'],
       [["--drop-rate", "0.7", "--error-rate", "0.7"], "--error-rate and --drop-rate together must not exceed 1"],
       [["--port", "65536"], '--port must be a whole number up to 65535, not "65536"'],
+      [["--token-lifetime", "0"], '--token-lifetime must be a number greater than 0, not "0"'],
     ];
     for (const [args, message] of cases) {
       const run = didroute("sandbox", ...args);

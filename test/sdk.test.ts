@@ -34,8 +34,12 @@ beforeAll(() => {
       newResource(args: Registered) {
         registered.push(args);
         // What each API reports beside the inputs: DIDWW's `number`, CarrierX's `phonenumber`.
-        const reported = args.type.includes("/carrierx:") ? { phonenumber: "15162065574" } : { number: "16091609123456797" };
-        const outputs = args.type.endsWith("Trunk") ? { id: TRUNK } : { ...args.inputs, ...reported };
+        const reported = args.type.endsWith("/carrierx:TrunkGroup")
+          ? { trunkGroupSid: CX_GROUP }
+          : args.type.includes("/carrierx:")
+            ? { phonenumber: "15162065574" }
+            : { number: "16091609123456797" };
+        const outputs = args.type === "test:index:Trunk" ? { id: TRUNK } : { ...args.inputs, ...reported };
         return { id: `${args.name}-id`, state: outputs };
       },
       call: () => ({}),
@@ -97,9 +101,30 @@ describe("pulumi-didroute SDK", () => {
     expect(args).toEqual({ didSid: CX_DID, trunkGroupSid: CX_GROUP });
   });
 
+  it("exposes carrierx TrunkGroup and Trunk; a trunk and a DID take the group's sid from its output", async () => {
+    const groupArgs = { name: "us-east", hardFailureThreshold: 5 };
+    const group = new didroute.carrierx.TrunkGroup("cx-group", groupArgs);
+    new didroute.carrierx.TrunkGroup("cx-group-2", groupArgs);
+    new didroute.carrierx.Trunk("cx-trunk", { trunkGroupSid: group.trunkGroupSid, name: "pbx-a", codec: null });
+    new didroute.carrierx.DidTrunkGroupAssignment("cx-on-group", { didSid: CX_DID, trunkGroupSid: group.trunkGroupSid });
+    const registeredGroup = await registration("cx-group");
+    expect(registeredGroup.type).toBe("pulumi-nodejs:dynamic/carrierx:TrunkGroup");
+    // The output placeholders are undefined, so only what the program declares reaches check.
+    expect(registeredGroup.inputs).toEqual({ ...groupArgs, __provider: expect.any(String) });
+    const registeredTrunk = await registration("cx-trunk");
+    expect(registeredTrunk.type).toBe("pulumi-nodejs:dynamic/carrierx:Trunk");
+    expect(registeredTrunk.inputs).toEqual({ trunkGroupSid: CX_GROUP, name: "pbx-a", codec: null, __provider: expect.any(String) });
+    expect((await registration("cx-on-group")).inputs).toMatchObject({ didSid: CX_DID, trunkGroupSid: CX_GROUP });
+    expect(await resolved(group.trunkGroupSid)).toBe(CX_GROUP);
+    expect(await resolved(group.hardFailureThreshold)).toBe(5);
+    await registration("cx-group-2");
+    expect(groupArgs).toEqual({ name: "us-east", hardFailureThreshold: 5 });
+  });
+
   it("serializes one small provider text per kind, free of the configured key", async () => {
     await registration("cx-route-2");
-    for (const kind of ["didww:DidTrunkAssignment", "carrierx:DidTrunkGroupAssignment"]) {
+    await registration("cx-group-2");
+    for (const kind of ["didww:DidTrunkAssignment", "carrierx:DidTrunkGroupAssignment", "carrierx:TrunkGroup"]) {
       const texts = registered.filter((r) => r.type.endsWith(`/${kind}`)).map((r) => r.inputs["__provider"]);
       expect(texts.length).toBeGreaterThan(1);
       expect(new Set(texts).size).toBe(1);

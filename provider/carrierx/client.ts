@@ -1,11 +1,21 @@
 import { SharedReadFailure, SharedReads, type ReadOrWrote } from "../batch";
-import { answerDetails, DidrouteError, isNotFound, listErrors, type ApiErrorItem } from "../errors";
-import { cachedPerSettings, createHttpClient, type HttpRequest, type HttpResponse, type HttpSend } from "../http";
+import { DidrouteError, isNotFound } from "../errors";
+import { cachedPerSettings, createHttpClient, type HttpRequest, type HttpSend } from "../http";
 import { carrierxSettings, type CarrierxSettings } from "../settings";
+import {
+  didSubject,
+  errorFromResponse,
+  groupSubject,
+  groupTrunksSubject,
+  listSubject,
+  NEW_GROUP,
+  trunkSubject,
+  type Subject,
+} from "./errors";
 
 const MEDIA_TYPE = "application/json";
-/** Longest stretch of an unrecognised error body quoted in a message. */
-const MAX_QUOTED = 200;
+const DIDS = listSubject("DIDs", "phonenumber");
+const GROUPS = listSubject("trunk groups", "trunk_groups");
 
 /** The part of a CarrierX DID object that routing needs. */
 export interface Did {
@@ -22,16 +32,6 @@ export interface TrunkGroup {
 
 /** CarrierX's largest page (reference §3.6: `limit` maximum 1000). */
 export const PAGE_LIMIT = 1000;
-
-/**
-What a request is about, for error messages: one DID (`sid`), or a list ("DIDs", "trunk groups"), which may be a
-read shared by the operations of several DIDs (`each`): each of them then gets the error about its own DID.
-*/
-interface Subject {
-  noun: string;
-  sid?: string;
-  each?: true;
-}
 
 /**
 The CarrierX Core API v2 client: the only module that knows CarrierX's paths, bodies and error format. One instance
@@ -54,7 +54,7 @@ export class CarrierxClient {
         throw error;
       }
     },
-    many: async (sids) => new Map((await this.findDids({ sids }, { noun: "DIDs", each: true })).map((did) => [did.didSid, did])),
+    many: async (sids) => new Map((await this.findDids({ sids }, didSubject)).map((did) => [did.didSid, did])),
   });
   private readonly didsByNumber: SharedReads<Did> = new SharedReads({
     slot: () => this.send.slot(),
@@ -94,7 +94,7 @@ export class CarrierxClient {
   }
 
   private async getDid(sid: string): Promise<Did> {
-    const body = await this.request({ method: "GET", path: didPath(sid) }, { noun: "DID", sid });
+    const body = await this.request({ method: "GET", path: didPath(sid) }, didSubject(sid));
     return parseDid(body, sid);
   }
 
@@ -104,7 +104,7 @@ export class CarrierxClient {
   object. Returns the DID as CarrierX reports it after the change.
   */
   async setDidTrunkGroup(sid: string, trunkGroupSid: string | null): Promise<Did> {
-    const body = await this.request(this.didTrunkGroupRequest(sid, trunkGroupSid), { noun: "DID", sid });
+    const body = await this.request(this.didTrunkGroupRequest(sid, trunkGroupSid), didSubject(sid));
     return parseDid(body, sid);
   }
 
@@ -117,11 +117,12 @@ export class CarrierxClient {
   The DIDs whose number (E.164 digits without "+") or sid is one of those asked for. CarrierX filters cannot say
   "any of" (only `and`, reference §3.5), so the partner's DIDs are listed 1,000 per request; once the pages left
   outnumber the DIDs still missing, each of those is looked up with `filter=phonenumber eq "…"` (or `did_sid eq`)
-  instead: the fewer requests of the two. DIDs that match nothing are absent from the result.
+  instead: the fewer requests of the two. DIDs that match nothing are absent from the result. `each`, for a read
+  shared by the operations of several DIDs (batch.ts): a refusal is each one's error about its own DID.
   */
   async findDids(
     wanted: { numbers?: readonly string[]; sids?: readonly string[] },
-    subject: Subject = { noun: "DIDs" },
+    each?: (sid: string) => Subject,
   ): Promise<Did[]> {
     const missing = new Map<string, string>(); // "phonenumber:1516…" / "did_sid:…" -> the filter that finds it
     for (const number of wanted.numbers ?? []) missing.set(`phonenumber:${number}`, `phonenumber eq "${number}"`);
@@ -135,7 +136,7 @@ export class CarrierxClient {
       }
     };
     for (let offset = 0; missing.size > 1; ) {
-      const page = await this.listPage("phonenumber/dids", { offset }, subject, parseDidItem);
+      const page = await this.listPage("phonenumber/dids", { offset }, DIDS, parseDidItem, each);
       take(page.items);
       offset += page.items.length;
       if (!page.hasMore || page.items.length === 0) return found;
@@ -143,7 +144,7 @@ export class CarrierxClient {
       if (missing.size <= pagesLeft) break;
     }
     for (const filter of [...missing.values()]) {
-      take((await this.listPage("phonenumber/dids", { offset: 0, filter }, subject, parseDidItem)).items);
+      take((await this.listPage("phonenumber/dids", { offset: 0, filter }, DIDS, parseDidItem, each)).items);
     }
     return found;
   }
@@ -170,7 +171,7 @@ export class CarrierxClient {
   async listDids(progress?: (read: number, total: number) => void): Promise<Did[]> {
     const dids: Did[] = [];
     for (let offset = 0; ; ) {
-      const page = await this.listPage("phonenumber/dids", { offset }, { noun: "DIDs" }, parseDidItem);
+      const page = await this.listPage("phonenumber/dids", { offset }, DIDS, parseDidItem);
       dids.push(...page.items);
       offset += page.items.length;
       progress?.(dids.length, page.total ?? dids.length);
@@ -180,24 +181,110 @@ export class CarrierxClient {
 
   /** Every trunk group of the partner, 1,000 per request. */
   async listTrunkGroups(): Promise<TrunkGroup[]> {
-    const groups: TrunkGroup[] = [];
+    return (await this.trunkGroupObjects()).map((group) => {
+      if (typeof group["name"] !== "string") {
+        throw new DidrouteError("CarrierX listed a trunk group without trunk_group_sid or name", { system: "CarrierX" });
+      }
+      return { trunkGroupSid: group["trunk_group_sid"] as string, name: group["name"] };
+    });
+  }
+
+  /** Every trunk group of the partner as CarrierX answers it, 1,000 per request. */
+  trunkGroupObjects(): Promise<CarrierxObject[]> {
+    return this.listAll("trunk_groups", {}, GROUPS, (item) => parseObject(item, "trunk_group_sid", "a listed trunk group"));
+  }
+
+  async getTrunkGroup(sid: string): Promise<CarrierxObject> {
+    const body = await this.request({ method: "GET", path: groupPath(sid) }, groupSubject(sid));
+    return parseObject(body, "trunk_group_sid", `trunk group ${sid}`);
+  }
+
+  /** The POST `createTrunkGroup` sends: the group's fields, never `trunks` (trunks are resources of their own). */
+  trunkGroupCreateRequest(body: Record<string, unknown>): HttpRequest & { method: "POST" } {
+    return { method: "POST", path: "trunk_groups", body };
+  }
+
+  async createTrunkGroup(body: Record<string, unknown>): Promise<CarrierxObject> {
+    const answer = await this.request(this.trunkGroupCreateRequest(body), NEW_GROUP);
+    return parseObject(answer, "trunk_group_sid", "a new trunk group");
+  }
+
+  /** The PATCH `updateTrunkGroup` sends: PATCH changes only the fields sent; never PUT, which resets the others. */
+  trunkGroupUpdateRequest(sid: string, body: Record<string, unknown>): HttpRequest & { method: "PATCH" } {
+    return { method: "PATCH", path: groupPath(sid), body };
+  }
+
+  async updateTrunkGroup(sid: string, body: Record<string, unknown>): Promise<CarrierxObject> {
+    const answer = await this.request(this.trunkGroupUpdateRequest(sid, body), groupSubject(sid));
+    return parseObject(answer, "trunk_group_sid", `trunk group ${sid}`);
+  }
+
+  /** A refusal because DIDs or trunks still use the group is a DidrouteError that `isGroupInUse` recognises. */
+  async deleteTrunkGroup(sid: string, name?: string): Promise<void> {
+    await this.request({ method: "DELETE", path: groupPath(sid) }, groupSubject(sid, name));
+  }
+
+  /** Every trunk of the group as CarrierX answers it, 1,000 per request. */
+  trunks(groupSid: string): Promise<CarrierxObject[]> {
+    const parse = (item: unknown) => parseObject(item, "trunk_sid", `a listed trunk of trunk group ${groupSid}`);
+    return this.listAll(`${groupPath(groupSid)}/trunks`, {}, groupTrunksSubject(groupSid), parse);
+  }
+
+  async getTrunk(groupSid: string, sid: string): Promise<CarrierxObject> {
+    const body = await this.request({ method: "GET", path: trunkPath(groupSid, sid) }, trunkSubject(groupSid, sid));
+    return parseObject(body, "trunk_sid", `trunk ${sid}`);
+  }
+
+  /** The POST `createTrunk` sends: the trunk is created inside its group (reference §4.2: membership is the URL). */
+  trunkCreateRequest(groupSid: string, body: Record<string, unknown>): HttpRequest & { method: "POST" } {
+    return { method: "POST", path: `${groupPath(groupSid)}/trunks`, body };
+  }
+
+  async createTrunk(groupSid: string, body: Record<string, unknown>): Promise<CarrierxObject> {
+    const answer = await this.request(this.trunkCreateRequest(groupSid, body), groupTrunksSubject(groupSid));
+    return parseObject(answer, "trunk_sid", `a new trunk of trunk group ${groupSid}`);
+  }
+
+  trunkUpdateRequest(groupSid: string, sid: string, body: Record<string, unknown>): HttpRequest & { method: "PATCH" } {
+    return { method: "PATCH", path: trunkPath(groupSid, sid), body };
+  }
+
+  async updateTrunk(groupSid: string, sid: string, body: Record<string, unknown>): Promise<CarrierxObject> {
+    const answer = await this.request(this.trunkUpdateRequest(groupSid, sid, body), trunkSubject(groupSid, sid));
+    return parseObject(answer, "trunk_sid", `trunk ${sid}`);
+  }
+
+  async deleteTrunk(groupSid: string, sid: string, name?: string): Promise<void> {
+    await this.request({ method: "DELETE", path: trunkPath(groupSid, sid) }, trunkSubject(groupSid, sid, name));
+  }
+
+  /** The DIDs assigned to the group: one page of the documented `trunk_group_sid` argument, and how many there are. */
+  async didsOfGroup(groupSid: string): Promise<{ dids: Did[]; total: number }> {
+    const page = await this.listPage("phonenumber/dids", { offset: 0, trunk_group_sid: groupSid }, DIDS, parseDidItem);
+    return { dids: page.items, total: page.total ?? page.items.length };
+  }
+
+  /** Every item of a list, following the pages. */
+  private async listAll<T>(path: string, query: Record<string, string>, subject: Subject, parse: (item: unknown) => T): Promise<T[]> {
+    const items: T[] = [];
     for (let offset = 0; ; ) {
-      const page = await this.listPage("trunk_groups", { offset }, { noun: "trunk groups" }, parseGroupItem);
-      groups.push(...page.items);
+      const page = await this.listPage(path, { ...query, offset }, subject, parse);
+      items.push(...page.items);
       offset += page.items.length;
-      if (!page.hasMore || page.items.length === 0) return groups;
+      if (!page.hasMore || page.items.length === 0) return items;
     }
   }
 
   private async listPage<T>(
     path: string,
-    query: { offset: number; filter?: string },
+    query: { offset: number } & Record<string, string | number>,
     subject: Subject,
     parse: (item: unknown) => T,
+    each?: (sid: string) => Subject,
   ): Promise<{ items: T[]; hasMore: boolean; total: number | null }> {
-    const searchParams: Record<string, string> = { limit: String(PAGE_LIMIT), offset: String(query.offset) };
-    if (query.filter !== undefined) searchParams["filter"] = query.filter;
-    const body = (await this.request({ method: "GET", path, searchParams }, subject)) as
+    const searchParams: Record<string, string> = { limit: String(PAGE_LIMIT) };
+    for (const [name, value] of Object.entries(query)) searchParams[name] = String(value);
+    const body = (await this.request({ method: "GET", path, searchParams }, subject, each)) as
       | { items?: unknown; has_more?: unknown; total?: unknown }
       | undefined;
     if (!Array.isArray(body?.items)) {
@@ -210,12 +297,15 @@ export class CarrierxClient {
     };
   }
 
-  private async request(request: HttpRequest, subject: Subject): Promise<unknown> {
+  /**
+  `each`: the request is a read shared by the operations of several objects (batch.ts), and each of them gets the
+  error about its own object; but a list that is not there (404) says the endpoint is wrong, which is no object's.
+  */
+  private async request(request: HttpRequest, subject: Subject, each?: (sid: string) => Subject): Promise<unknown> {
     const response = await this.send(request);
     if (response.status >= 200 && response.status < 300) return response.body;
-    // A list that is not there (404) says the endpoint is wrong: that is no DID's error.
-    if (subject.each && response.status !== 404) {
-      throw new SharedReadFailure((sid) => errorFromResponse(response, { noun: "DID", sid }, this.token));
+    if (each !== undefined && response.status !== 404) {
+      throw new SharedReadFailure((sid) => errorFromResponse(response, each(sid), this.token));
     }
     throw errorFromResponse(response, subject, this.token);
   }
@@ -227,12 +317,34 @@ function parseDidItem(item: unknown): Did {
   return parseDid(item, sid.toLowerCase());
 }
 
-function parseGroupItem(item: unknown): TrunkGroup {
-  const group = item as { trunk_group_sid?: unknown; name?: unknown } | null;
-  if (typeof group?.trunk_group_sid !== "string" || typeof group.name !== "string") {
-    throw new DidrouteError("CarrierX listed a trunk group without trunk_group_sid or name", { system: "CarrierX" });
+/**
+A trunk group or trunk as CarrierX answers it, its sid lower-cased (CarrierX answers in lower case; state and diffs
+stay stable either way). What the resources read of it is in fields.ts.
+*/
+export type CarrierxObject = Record<string, unknown>;
+
+function parseObject(body: unknown, sidField: string, what: string): CarrierxObject {
+  const object = body as Record<string, unknown> | null | undefined;
+  const sid = object?.[sidField];
+  if (typeof object !== "object" || object === null || Array.isArray(object) || typeof sid !== "string") {
+    throw new DidrouteError(`CarrierX answered with an unexpected object for ${what}: it has no ${sidField}`, { system: "CarrierX" });
   }
-  return { trunkGroupSid: group.trunk_group_sid.toLowerCase(), name: group.name };
+  return { ...object, [sidField]: sid.toLowerCase() };
+}
+
+const groupPath = (sid: string): string => `trunk_groups/${encodeURIComponent(sid)}`;
+const trunkPath = (groupSid: string, sid: string): string => `${groupPath(groupSid)}/trunks/${encodeURIComponent(sid)}`;
+
+/**
+An assumption, kept in this one place (README, Limitations): CarrierX has not published how it refuses to delete a
+trunk group that DIDs point to or that still holds trunks (reference §4.1, §9 question 6). This package takes 409 (a
+conflict with the object's state, which the docs say "depends on the conflict source") and 422 (validation) to mean
+"still in use"; the trunk group resource then names what uses it. Any other answer is reported as it comes.
+*/
+export const GROUP_IN_USE_STATUSES: readonly number[] = [409, 422];
+
+export function isGroupInUse(error: unknown): error is DidrouteError {
+  return error instanceof DidrouteError && error.status !== undefined && GROUP_IN_USE_STATUSES.includes(error.status);
 }
 
 function didPath(sid: string): string {
@@ -251,84 +363,6 @@ function malformed(sid: string, problem: string): DidrouteError {
   return new DidrouteError(`CarrierX answered with an unexpected object for DID ${sid}: ${problem}`, {
     system: "CarrierX",
   });
-}
-
-/**
-Text from an error answer is shown to the user, so anything that echoes the token is masked: CarrierX's error format
-is not documented (reference §5.2) and a proxy in between may answer with anything.
-*/
-function redact(text: string, token: string): string {
-  return token === "" ? text : text.split(token).join("[token]");
-}
-
-/** CarrierX's `errors[]` (`{field, message, reference_sid}`), reduced to what a person needs. */
-function apiErrors(body: unknown, token: string): ApiErrorItem[] {
-  const errors = (body as { errors?: unknown } | undefined)?.errors;
-  if (!Array.isArray(errors)) return [];
-  return errors.map((e: { field?: unknown; message?: unknown; reference_sid?: unknown } | null) => {
-    const item: ApiErrorItem = { detail: redact(typeof e?.message === "string" ? e.message : "error", token) };
-    if (typeof e?.field === "string" && e.field !== "") item.pointer = redact(e.field, token);
-    if (typeof e?.reference_sid === "string" && e.reference_sid !== "") item.reference = redact(e.reference_sid, token);
-    return item;
-  });
-}
-
-/**
-What CarrierX said, as one line: its `message` and its error list (`object validation error: trunk group not found
-(at trunk_group_sid)`). The reference recommends parsing defensively, so a body of another shape is quoted instead.
-*/
-function carrierxSaid(body: unknown, errors: ApiErrorItem[], token: string): string {
-  const message = (body as { message?: unknown } | undefined)?.message;
-  const parts = [typeof message === "string" ? redact(message, token) : "", listErrors(errors)].filter((p) => p !== "");
-  if (parts.length > 0) return parts.join(": ");
-  // An empty answer, or CarrierX's shape with nothing in it, says nothing more than the status.
-  if (body === undefined || body === null) return "";
-  if (typeof body === "object" && ("errors" in body || "message" in body || Object.keys(body).length === 0)) return "";
-  // Masked before it is shortened, so a cut cannot leave part of the token behind.
-  const raw = redact(typeof body === "string" ? body : JSON.stringify(body), token).replace(/\s+/g, " ").trim();
-  return raw.length > MAX_QUOTED ? `${raw.slice(0, MAX_QUOTED - 3)}...` : raw;
-}
-
-/** The scopes that allow a request (reference §2.1): any one of them is enough. */
-function scopesFor(method: string, subject: Subject): string {
-  if (subject.noun === "trunk groups") return "trunk_groups.read (or trunk_groups.manage)";
-  return method === "GET" ? "phonenumber.read (or phonenumber.manage)" : "phonenumber.update (or phonenumber.manage)";
-}
-
-function errorFromResponse(response: HttpResponse, subject: Subject, token: string): DidrouteError {
-  const { status, request } = response;
-  const errors = apiErrors(response.body, token);
-  const details = answerDetails("CarrierX", status, request, errors);
-  const said = carrierxSaid(response.body, errors, token);
-  // Retries, when there were any, are said last: what was attempted, how often, and why it stopped.
-  return new DidrouteError(`${errorMessage(status, request, subject, said)}${response.retries}`, details);
-}
-
-function errorMessage(status: number, request: string, subject: Subject, said: string): string {
-  const sid = subject.sid;
-  const about = sid === undefined ? `listing ${subject.noun}` : `DID ${sid}`;
-  switch (status) {
-    case 401:
-      return (
-        `CarrierX rejected the token (401 on ${request}): the token is missing or invalid. ` +
-        'Set it with "pulumi config set --secret carrierx:token <token>" or CARRIERX_TOKEN.'
-      );
-    case 403:
-      // CarrierX does not say which: a token without the scope and a DID of another partner both give 403 (§6.2).
-      return (
-        `CarrierX refused ${request} for ${about} (403${said ? `: ${said}` : ""}): the token lacks the ` +
-        `${scopesFor(request.split(" ")[0] ?? "", subject)} scope` +
-        (sid === undefined ? "" : ", or the DID belongs to another partner")
-      );
-    case 404:
-      return sid === undefined
-        ? `CarrierX has no ${request.split(" ")[1]} (404 on ${request}): check carrierx:endpoint`
-        : `CarrierX has no DID ${sid} (404 on ${request}): check the sid and that the DID is rented by this partner`;
-    case 422:
-      return `CarrierX refused ${request} for ${about} (422)${said ? `: ${said}` : ""}`;
-    default:
-      return `CarrierX answered ${status} to ${request} for ${about}${said ? `: ${said}` : ""}`;
-  }
 }
 
 const clientFor = cachedPerSettings((settings: CarrierxSettings) => new CarrierxClient(settings));

@@ -2,6 +2,7 @@ import { SharedReadFailure, SharedReads, type ReadOrWrote } from "../batch";
 import { answerDetails, DidrouteError, isNotFound, listErrors, type ApiErrorItem } from "../errors";
 import { cachedPerSettings, createHttpClient, type HttpRequest, type HttpResponse, type HttpSend } from "../http";
 import { didwwSettings, type DidwwSettings } from "../settings";
+import { authorizedSend } from "./auth";
 import { namesFor, type DidwwNames } from "./names";
 
 const MEDIA_TYPE = "application/vnd.api+json";
@@ -78,19 +79,22 @@ export class DidwwClient {
   constructor(settings: DidwwSettings) {
     this.names = namesFor(settings.apiVersion);
     this.basePath = new URL(settings.endpoint).pathname.replace(/\/$/, "");
-    this.send = createHttpClient({
-      system: "DIDWW",
-      baseUrl: settings.endpoint,
-      headers: {
-        "content-type": MEDIA_TYPE,
-        accept: MEDIA_TYPE,
-        "api-key": settings.apiKey,
-        "x-didww-api-version": settings.apiVersion,
-      },
-      credential: settings.apiKey,
-      limits: settings.limits,
-      configPrefix: "didww",
-    });
+    // `Api-Key`, or a bearer token per request from 2026-11-19 (auth.ts).
+    this.send = authorizedSend(settings.auth, settings.limits, (credential) =>
+      createHttpClient({
+        system: "DIDWW",
+        baseUrl: settings.endpoint,
+        headers: {
+          "content-type": MEDIA_TYPE,
+          accept: MEDIA_TYPE,
+          ...credential.headers,
+          "x-didww-api-version": settings.apiVersion,
+        },
+        credential: credential.limiterKey,
+        limits: settings.limits,
+        configPrefix: "didww",
+      }),
+    );
   }
 
   /** The DID as it is now, read with the other operations' reads (see batch.ts); undefined when it is gone. */

@@ -1,24 +1,40 @@
 /**
 The DIDWW sandbox as a whole: its public interface (state access for tests and demos) and the path every request
-takes through it, in DIDWW's order: credential (401), version, route (404, 405), `Accept` (406), and for a write
-`Content-Type` (415) and the body (413, 400); then the handler, whose document is answered 200, or whose error
-is answered in DIDWW's error shape.
+takes through it, in DIDWW's order: credential (401: `Api-Key`, or from version 2026-11-19 a bearer token, whose scope
+may forbid a write, 403), route (404, 405), `Accept` (406), and for a write `Content-Type` (415) and the body (413,
+400); then the handler, whose document is answered 200, or whose error is answered in DIDWW's error shape. The token
+service (`POST /token`, tokens.ts) answers on the same server.
 */
 
-import { answerFailure, headerValue } from "../http";
+import { answerFailure, headerValue, sendJson, type JsonBody } from "../http";
 import { LoopbackApi, type StandaloneApi } from "../loopback";
-import { ApiError, internalError, malformedJson, payloadTooLarge } from "./errors";
-import { authorize, checkAccept, checkContentType, sendDocument } from "./headers";
+import { ApiError, internalError, malformedJson, methodNotAllowed, payloadTooLarge } from "./errors";
+import { acceptedApiKey, authorize, checkAccept, checkContentType, sendDocument } from "./headers";
 import { compareText } from "./lists";
 import { negotiateVersion } from "./naming";
 import { BODY_METHODS, resolveRoute, type HandlerInput } from "./routes";
 import { SandboxState, type DidRecord, type DidwwSeed } from "./state";
+import {
+  accountOf,
+  insufficientScope,
+  READ_METHODS,
+  TOKEN_PATH,
+  TokenService,
+  usesTokens,
+  type DidwwTokenOptions,
+  type DidwwTokens,
+} from "./tokens";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 export interface DidwwSandboxOptions {
-  /** The API key every request must send in `Api-Key`; when omitted any non-empty key is accepted. */
+  /**
+  The API key every request must send in `Api-Key` (from version 2026-11-19: the key tokens are minted from); when
+  omitted any non-empty key is accepted.
+  */
   apiKey?: string;
   seed?: DidwwSeed;
+  /** The token service of version 2026-11-19 (`POST /token`): lifetime, read-only keys, allowlists, secret. */
+  tokens?: DidwwTokenOptions;
 }
 
 export interface DidRouting {
@@ -57,18 +73,39 @@ export interface DidwwSandbox extends StandaloneApi {
   trunks(): TrunkSummary[];
   /** Every trunk group ordered by name, then id. */
   trunkGroups(): TrunkGroupSummary[];
+  /** The token service: tokens issued directly (expired ones too), and revoking every token issued so far. */
+  readonly tokens: DidwwTokens;
+  /**
+  Whose rate-limit budget a request spends (the account of its API key, or of the key its token was minted from), or
+  undefined when it will be refused 401: what a fault layer in front keys rate limits by.
+  */
+  accountOf(request: IncomingMessage): string | undefined;
 }
 
 export function createDidwwSandbox(options: DidwwSandboxOptions = {}): DidwwSandbox {
-  return new DidwwSandboxServer(options.apiKey, SandboxState.fromSeed(options.seed ?? {}));
+  return new DidwwSandboxServer(options.apiKey, SandboxState.fromSeed(options.seed ?? {}), new TokenService(options.apiKey, options.tokens));
 }
 
 class DidwwSandboxServer extends LoopbackApi implements DidwwSandbox {
   constructor(
     private readonly apiKey: string | undefined,
     private readonly state: SandboxState,
+    readonly tokens: TokenService,
   ) {
     super("DIDWW", "/v3");
+  }
+
+  accountOf(request: IncomingMessage): string | undefined {
+    const path = (request.url ?? "/").split("?")[0];
+    if (path === TOKEN_PATH) {
+      const key = this.tokens.acceptedKey(request.headers);
+      return key === undefined ? undefined : accountOf(key);
+    }
+    if (usesTokens(negotiateVersion(headerValue(request.headers, "x-didww-api-version")).served)) {
+      return this.tokens.accountOfToken(request);
+    }
+    const key = acceptedApiKey(request.headers, this.apiKey);
+    return key === undefined ? undefined : accountOf(key);
   }
 
   did(id: string): DidRouting | undefined {
@@ -117,9 +154,15 @@ class DidwwSandboxServer extends LoopbackApi implements DidwwSandbox {
 
   async handle(request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void> {
     const { method, url, body, record } = await this.receive(request);
+    if (url.pathname === TOKEN_PATH) return this.answerToken(request, response, method, body);
     try {
-      authorize(request.headers, this.apiKey);
       const version = negotiateVersion(headerValue(request.headers, "x-didww-api-version"));
+      if (usesTokens(version.served)) {
+        const { scope } = this.tokens.verify(request);
+        if (scope === "read" && !READ_METHODS.has(method)) throw insufficientScope();
+      } else {
+        authorize(request.headers, this.apiKey);
+      }
       const handler = resolveRoute(method, url.pathname, version.naming);
       checkAccept(request.headers);
       if (BODY_METHODS.has(method)) {
@@ -131,7 +174,24 @@ class DidwwSandboxServer extends LoopbackApi implements DidwwSandbox {
       sendDocument(response, 200, handler(input, { state: this.state, version, baseUrl }));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
+      if (error.errors.length === 0) {
+        // A request without a bearer token: the status and its challenge, no body.
+        response.writeHead(error.status, { ...error.headers, "content-length": "0" }).end();
+        return;
+      }
       sendDocument(response, error.status, { errors: error.errors }, error.headers);
+    }
+  }
+
+  /** `POST /token`, answered in JSON (the token service is not a JSON:API endpoint). */
+  private answerToken(request: IncomingMessage, response: ServerResponse, method: string, body: JsonBody): void {
+    try {
+      if (method !== "POST") throw methodNotAllowed(method, TOKEN_PATH, ["POST"]);
+      const { status, document } = this.tokens.mint(request, body);
+      sendJson(response, status, "application/json", document, { "cache-control": "no-store" });
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      sendJson(response, error.status, "application/json", { errors: error.errors }, error.headers);
     }
   }
 

@@ -1,1 +1,3 @@
 export { DidTrunkGroupAssignment, type DidTrunkGroupAssignmentArgs } from "./didTrunkGroupAssignment";
+export { TrunkGroup, type TrunkGroupArgs } from "./trunkGroup";
+export { Trunk, type TrunkArgs } from "./trunk";

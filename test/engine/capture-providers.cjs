@@ -33,6 +33,9 @@ if (didroute.carrierx) {
   new didroute.carrierx.DidTrunkGroupAssignment("c", { didSid: uuid, trunkGroupSid: uuid });
   expected += 1;
 }
+new didroute.carrierx.TrunkGroup("cx-group", { name: "capture" });
+new didroute.carrierx.Trunk("cx-trunk", { trunkGroupSid: uuid, name: "capture" });
+expected += 2;
 // Registration is asynchronous (serialization happens while the resource registers).
 const started = Date.now();
 const timer = setInterval(() => {

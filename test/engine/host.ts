@@ -4,9 +4,9 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 
 /**
-Starts @pulumi/pulumi's dynamic-provider host exactly as `pulumi up` does, through the `pulumi-resource-pulumi-nodejs`
-launcher of the @pulumi/pulumi that `cwd` (the Pulumi project directory) resolves, and talks to it over gRPC with the
-request messages the engine sends. Nothing of the provider runs in the test process.
+Starts @pulumi/pulumi's dynamic-provider host as `pulumi up` does (the command its `pulumi-resource-pulumi-nodejs`
+launcher runs, with the @pulumi/pulumi that `cwd`, the Pulumi project directory, resolves), and talks to it over gRPC
+with the request messages the engine sends. Nothing of the provider runs in the test process.
 */
 export interface Host {
   /** Sends one RPC; resolves with the response message or rejects with the gRPC error (message in `details`). */
@@ -42,18 +42,22 @@ export async function startHost(cwd: string, env: Record<string, string | undefi
   const provider = fromPulumi("./proto/provider_pb");
   const { ResourceProviderClient } = fromPulumi("./proto/provider_grpc_pb");
 
-  const child: ChildProcess = spawn("sh", [path.join(pulumiDir, "pulumi-resource-pulumi-nodejs"), "127.0.0.1:0"], {
+  // What @pulumi/pulumi's launcher, pulumi-resource-pulumi-nodejs, runs: `node <the dynamic-provider host that the
+  // project resolves> <engine address>`, in the project directory. The launcher finds that path with a `node -e`
+  // of its own, which cost a tenth of each host's start; the path is the one resolved here.
+  const hostScript = fromPulumi.resolve("./cmd/dynamic-provider/index.js");
+  const child: ChildProcess = spawn(process.execPath, [hostScript, "127.0.0.1:0"], {
     cwd,
     env: {
       ...env,
-      // The launcher runs `node` from PATH: make it this Node (24), as the CLI would find the user's.
+      // The host may start `node` from PATH (the CLI passes the user's): make it this Node (24).
       PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env["PATH"] ?? ""}`,
       // Node's on-disk cache of compiled modules (vitest.config.mts sets it): loading @pulumi/pulumi is most of a
       // host's start, and the cache changes how fast the same code loads, nothing else.
       ...(process.env["NODE_COMPILE_CACHE"] ? { NODE_COMPILE_CACHE: process.env["NODE_COMPILE_CACHE"] } : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group: the launcher is `sh`, and the host is its child; closing must end both.
+    // Its own process group, so closing ends it and anything it started.
     detached: true,
   });
   // "close" rather than "exit": it also waits for the pipes (the node host holds them), so output() is complete.
@@ -117,12 +121,12 @@ export async function startHost(cwd: string, env: Record<string, string | undefi
       request.setOlds(Struct.fromJavaScript({}));
       request.setNews(Struct.fromJavaScript({ __provider: `throw Object.assign(new Error(${JSON.stringify(marker)}), { stack: "" });` }));
       await new Promise<void>((resolve) => client.check(request, () => resolve()));
-      await arrived;
+      // A host that has exited prints nothing more: once its pipes have closed, output() is all there is.
+      await Promise.race([arrived, closed]);
     },
     close: async () => {
       client.close();
       try {
-        // Signal the group, not just `sh`: killing the launcher alone leaves the node host running.
         process.kill(-child.pid!, "SIGTERM");
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error; // the whole group has already gone

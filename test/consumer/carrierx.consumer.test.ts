@@ -1,3 +1,0 @@
-import { defineCarrierxEngineSuite } from "../engine/carrierx-suite";
-
-defineCarrierxEngineSuite("consumer");

@@ -1,3 +1,0 @@
-import { defineDidwwEngineSuite } from "../engine/didww-suite";
-
-defineDidwwEngineSuite("consumer");

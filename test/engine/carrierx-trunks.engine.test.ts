@@ -1,0 +1,3 @@
+import { defineCarrierxTrunksEngineSuite } from "./carrierx-trunks-suite";
+
+defineCarrierxTrunksEngineSuite("repository");

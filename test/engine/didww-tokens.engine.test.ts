@@ -1,0 +1,3 @@
+import { defineDidwwTokenSuite } from "./didww-tokens-suite";
+
+defineDidwwTokenSuite("repository");
