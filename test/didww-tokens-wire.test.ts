@@ -202,9 +202,10 @@ describe("one token per process and key", () => {
     const others = ["0b0c5e1e-8f5b-4d0e-9d8a-1f6a2b3c4d51", "0b0c5e1e-8f5b-4d0e-9d8a-1f6a2b3c4d52", "0b0c5e1e-8f5b-4d0e-9d8a-1f6a2b3c4d53"];
     for (const id of others) api("shared-token").patch(`/v3/dids/${id}`).reply(200, { data: { ...didAnswer.data, id } });
     api("shared-token").patch(`/v3/voice_in_trunk_groups/${GROUP}`).reply(200, groupAnswer);
+    // Updates: each sends its PATCH (creates started together would share a read first, provider/batch.ts).
     await Promise.all([
-      ...others.map((id) => did.create({ didId: id, trunkId: TRUNK })),
-      members.create({ trunkGroupId: GROUP, trunkIds: [TRUNK] }),
+      ...others.map((id) => did.update(id, { didId: id, trunkId: null, trunkGroupId: null, number: "1" }, { didId: id, trunkId: TRUNK })),
+      members.update(GROUP, { trunkGroupId: GROUP, trunkIds: [] }, { trunkGroupId: GROUP, trunkIds: [TRUNK] }),
     ]);
     // A later operation of the same process reuses it.
     api("shared-token").get(`/v3/voice_in_trunk_groups/${GROUP}`).query(true).reply(200, {
@@ -273,8 +274,11 @@ describe("one token per process and key", () => {
       api("revoked").patch(`/v3/dids/${id}`).reply(...refused());
       api("fresh").patch(`/v3/dids/${id}`).reply(200, { data: { ...didAnswer.data, id } });
     }
-    const created = await Promise.all(ids.map((id) => did.create({ didId: id, trunkId: TRUNK })));
-    expect(created.map((c) => c.id)).toEqual(ids);
+    // Updates: each sends its PATCH (creates started together would share a read first, provider/batch.ts).
+    const updated = await Promise.all(
+      ids.map((id) => did.update(id, { didId: id, trunkId: null, trunkGroupId: null, number: "1" }, { didId: id, trunkId: TRUNK })),
+    );
+    expect(updated.map((u) => u.outs.didId)).toEqual(ids);
   });
 
   it("a token refused again after a fresh mint fails the operation, pointing at the key's allowed addresses", async () => {
