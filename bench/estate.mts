@@ -428,17 +428,39 @@ export interface EstateResult {
     inFlight: number[];
     runs: number;
   };
-  /** Medians over the runs (requests and PATCHes: the most any run sent). */
-  summary: {
-    byInFlight: {
-      inFlight: number;
-      up: { requests: number; patches: number; wallSeconds: number; wallSecondsEach: number[] };
-      refresh: { requests: number; wallSeconds: number; wallSecondsEach: number[] };
-    }[];
-    export: { available: boolean; requests: number; wallSeconds: number; wallSecondsEach: number[] };
-  };
+  /** Medians over the runs, and each run's figure. */
+  summary: EstateSummary;
   goals: { allPassed: boolean; checks: (Goal & { measure: string })[] };
   runs: EstateRun[];
+}
+
+type Median = { requests: number; requestsEach: number[]; wallSeconds: number; wallSecondsEach: number[] };
+
+export interface EstateSummary {
+  byInFlight: { inFlight: number; up: Median & { patches: number; patchesEach: number[] }; refresh: Median }[];
+  export: Median & { available: boolean };
+}
+
+/** The medians of the runs' figures (and each run's), by measure. */
+export function summarize(runs: readonly EstateRun[], inFlight: readonly number[]): EstateSummary {
+  const of = (values: number[], digits = 3) => round(median(values), digits);
+  const figures = (phases: { requests: number; wallSeconds: number }[]): Median => ({
+    requests: of(phases.map((p) => p.requests), 1),
+    requestsEach: phases.map((p) => p.requests),
+    wallSeconds: of(phases.map((p) => p.wallSeconds)),
+    wallSecondsEach: phases.map((p) => p.wallSeconds),
+  });
+  return {
+    byInFlight: inFlight.map((limit, i) => {
+      const ups = runs.map((r) => r.byInFlight[i]!.up);
+      return {
+        inFlight: limit,
+        up: { ...figures(ups), patches: of(ups.map((u) => u.patches), 1), patchesEach: ups.map((u) => u.patches) },
+        refresh: figures(runs.map((r) => r.byInFlight[i]!.refresh)),
+      };
+    }),
+    export: { ...figures(runs.map((r) => r.export)), available: runs.every((r) => r.export.available) },
+  };
 }
 
 /** The captured `__provider` texts (harness.ts providerTexts), for both DIDWW kinds. */
@@ -461,23 +483,7 @@ export async function runEstate(
     runs.push({ byInFlight, export: exported });
   }
 
-  const most = (values: number[]) => Math.max(...values);
-  const wall = (values: number[]) => ({ wallSeconds: round(median(values), 3), wallSecondsEach: values });
-  const summary: EstateResult["summary"] = {
-    byInFlight: scale.inFlight.map((limit, i) => {
-      const of = runs.map((r) => r.byInFlight[i]!);
-      return {
-        inFlight: limit,
-        up: { requests: most(of.map((f) => f.up.requests)), patches: most(of.map((f) => f.up.patches)), ...wall(of.map((f) => f.up.wallSeconds)) },
-        refresh: { requests: most(of.map((f) => f.refresh.requests)), ...wall(of.map((f) => f.refresh.wallSeconds)) },
-      };
-    }),
-    export: {
-      available: runs.every((r) => r.export.available),
-      requests: most(runs.map((r) => r.export.requests)),
-      ...wall(runs.map((r) => r.export.wallSeconds)),
-    },
-  };
+  const summary = summarize(runs, scale.inFlight);
 
   const checks: (Goal & { measure: string })[] = [];
   scale.inFlight.forEach((limit, i) => {

@@ -28,7 +28,7 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { derivedId } from "../dist/sandbox/index.js";
 import type { Host } from "../test/engine/host.ts";
 import { DRIFT_TITLE, driftNotes, driftRows, runDrift } from "./drift.mts";
-import { ESTATE, ESTATE_TITLE, estateRows, runEstate, type EstateResult } from "./estate.mts";
+import { ESTATE, ESTATE_TITLE, estateRows, runEstate, summarize, type EstateResult } from "./estate.mts";
 import {
   endHosts,
   goalLine,
@@ -358,9 +358,15 @@ function probeRows(runs: RunResult[]): string[][] {
   ];
 }
 
-/** The estate figures recorded on the code before shared reads, with where they were measured, if recorded. */
+/**
+The estate figures recorded on the code before shared reads, with where they were measured, if recorded; summarized
+as the bench summarizes now.
+*/
 function estateBaseline(): { measuredOn: Record<string, unknown>; result: EstateResult } | undefined {
-  return existsSync(baselinePath) ? JSON.parse(readFileSync(baselinePath, "utf8")) : undefined;
+  if (!existsSync(baselinePath)) return undefined;
+  const baseline = JSON.parse(readFileSync(baselinePath, "utf8")) as { measuredOn: Record<string, unknown>; result: EstateResult };
+  baseline.result.summary = summarize(baseline.result.runs, baseline.result.parameters.inFlight);
+  return baseline;
 }
 
 async function measureEstate(providers: Record<string, string>): Promise<Record<string, unknown>> {
