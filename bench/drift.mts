@@ -11,10 +11,10 @@ DIDs costs with `didroute plan` against one Read per resource through the dynami
 - Reads: one host, configured as the engine does, sent 1,000 Read RPCs at once with the state each resource held
   before the drift. Wall time is first Read sent to last answer (host start and Configure excluded).
 
-Goals: plan requests <= 10 for each file; the reads, all 1,000 at once, share requests (provider/batch.ts: 100 DIDs
-per request) and take at most ceil(1,000 / 100) + 5. (Before shared reads, each Read was a GET of its own and the
-goal was plan >= 50x faster than the reads; the speed-up is still shown.) Each measurement also checks that it found
-exactly the 10 drifted DIDs.
+Goals: plan requests <= 10 for each file. Each measurement also checks that it found exactly the 10 drifted DIDs.
+(Before shared reads, each Read was a GET of its own, and a goal was plan >= 50x faster than the reads. The reads now
+share requests (provider/batch.ts): how many depends on how fast the host takes 1,000 RPCs at once, so their
+requests and the speed-up are shown, and the large estate (estate.mts) holds the goals for shared reads.)
 */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
@@ -31,7 +31,7 @@ export const DRIFT = {
   rate: 20,
   /** How many times each plan runs; its wall time is the median (a Node start varies more than the requests). */
   planRuns: 3,
-  goals: { maxPlanRequests: 10, maxReadRequests: Math.ceil(1000 / 100) + 5 },
+  goals: { maxPlanRequests: 10 },
 } as const;
 
 // --- The world -----------------------------------------------------------------------------------------------------
@@ -400,12 +400,6 @@ export async function runDrift(providerText: string): Promise<DriftResult> {
         },
       );
     }
-    checks.push({
-      file: "reads",
-      goal: `shared: requests <= ${DRIFT.goals.maxReadRequests}`,
-      actual: reads.requests,
-      pass: reads.requests <= DRIFT.goals.maxReadRequests,
-    });
     checks.push({
       file: "reads",
       goal: `no failure, exactly the ${DRIFT.drifted} drifted DIDs read as changed`,

@@ -5,8 +5,8 @@ limiter at 50/s, checked against the goals (wall time <= 1.10 x the 10 s floor, 
 429), once with it off (baseline), each with a fresh sandbox and host. Then the drift check (bench/drift.mts): 1,000
 DIDs, 10 of them re-routed by hand, against a sandbox limited to 20 requests per second with 20 ms latency, found with
 `didroute plan` (the built CLI, a routing file by name and one by id) and with one Read per resource through the host
-(as `pulumi refresh --parallel`), checked against its goals (plan <= 10 requests; the reads, all at once, share
-requests: <= 15).
+(as `pulumi refresh --parallel`), checked against its goal (plan <= 10 requests); the reads share requests now, and
+their requests and the speed-up are shown.
 Prints the tables, writes bench/results.json (the drift figures under `drift`).
 
 `--probe` also loads bench/host-probe.cjs into the host, observation only, to record when the limiter grants each slot,
