@@ -20,3 +20,30 @@ export class Claims {
 }
 
 export const claims = new Claims();
+
+/** The two kinds that can declare a DIDWW trunk group's members. */
+export type MembershipKind = "VoiceInTrunkGroup" | "TrunkGroupMembership";
+
+/**
+Which resource kind declares each trunk group's members in this provider process, i.e. in this deployment or preview.
+
+A VoiceInTrunkGroup owns its group's members; a TrunkGroupMembership sets the members of a group made outside the
+program. Both declaring one group would have them overwrite each other on every `pulumi up`, so the second kind to
+declare a group is refused. A resource declares its group when the engine checks or diffs it with the group id known
+(an existing group, or a TrunkGroupMembership given an id) and when it creates or updates it, which is before either
+sends a request for a group the other declares: a new VoiceInTrunkGroup's id is known only once it is created, and a
+TrunkGroupMembership given that id is checked after that.
+*/
+export class MembershipOwners {
+  private readonly owners = new Map<string, MembershipKind>();
+
+  /** Records `kind` as declaring `groupId`'s members; returns the other kind when that one already does. */
+  declare(groupId: string, kind: MembershipKind): MembershipKind | undefined {
+    const owner = this.owners.get(groupId);
+    if (owner !== undefined && owner !== kind) return owner;
+    this.owners.set(groupId, kind);
+    return undefined;
+  }
+}
+
+export const membershipOwners = new MembershipOwners();

@@ -10,6 +10,8 @@ import { inOperation } from "./operation";
 import type { ResourceOperations } from "./resource";
 import { didTrunkAssignment } from "./didww/didTrunkAssignment";
 import { trunkGroupMembership } from "./didww/trunkGroupMembership";
+import { voiceInTrunk } from "./didww/voiceInTrunk";
+import { voiceInTrunkGroup } from "./didww/voiceInTrunkGroup";
 import { didTrunkGroupAssignment } from "./carrierx/didTrunkGroupAssignment";
 import { trunkGroup as carrierxTrunkGroup } from "./carrierx/trunkGroup";
 import { trunk as carrierxTrunk } from "./carrierx/trunk";
@@ -38,6 +40,8 @@ function asOperations<I, O>(operations: ResourceOperations<I, O>): ResourceOpera
 const KINDS: Record<string, ResourceOperations<any, any>> = {
   "didww:DidTrunkAssignment": asOperations(didTrunkAssignment),
   "didww:TrunkGroupMembership": asOperations(trunkGroupMembership),
+  "didww:VoiceInTrunk": asOperations(voiceInTrunk),
+  "didww:VoiceInTrunkGroup": asOperations(voiceInTrunkGroup),
   "carrierx:DidTrunkGroupAssignment": asOperations(didTrunkGroupAssignment),
   "carrierx:TrunkGroup": asOperations(carrierxTrunkGroup),
   "carrierx:Trunk": asOperations(carrierxTrunk),

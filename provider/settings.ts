@@ -146,6 +146,12 @@ export const DIDWW_DEFAULT_API_VERSION = "2026-04-16";
 /** Read at every operation, so a key rotated in the environment before `pulumi destroy` is honoured. */
 export function didwwSettings(): DidwwSettings {
   const endpoint = endpointSetting("DIDWW", "didww:endpoint", "DIDWW_ENDPOINT", DIDWW_DEFAULT_ENDPOINT);
+  const apiVersion = didwwApiVersion();
+  return { auth: didwwAuth(endpoint, apiVersion), endpoint, apiVersion, limits: limitsSetting("DIDWW", "didww") };
+}
+
+/** `didww:apiVersion` (or DIDWW_API_VERSION, or the default), checked; needs no credential, so checks can ask. */
+export function didwwApiVersion(): string {
   const apiVersion = resolve("didww:apiVersion", "DIDWW_API_VERSION") ?? DIDWW_DEFAULT_API_VERSION;
   if (!isApiVersion(apiVersion)) {
     throw new DidrouteError(
@@ -154,7 +160,7 @@ export function didwwSettings(): DidwwSettings {
       { system: "DIDWW" },
     );
   }
-  return { auth: didwwAuth(endpoint, apiVersion), endpoint, apiVersion, limits: limitsSetting("DIDWW", "didww") };
+  return apiVersion;
 }
 
 const API_KEY_HINT = 'run "pulumi config set --secret didww:apiKey <key>" or set DIDWW_API_KEY';

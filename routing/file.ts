@@ -18,6 +18,7 @@ unknown keys), reporting each problem at its line and column. Resolving numbers 
 import { readFileSync } from "node:fs";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from "yaml";
 import { digitsOf, isE164, isUuid } from "../provider/validate";
+import { closest } from "../provider/suggest";
 
 export interface Position {
   /** 1-based. */
@@ -383,27 +384,4 @@ class Reader {
 /** Ids compare case-insensitively (the APIs answer in lower case); names and numbers exactly. */
 function refKey(value: string): string {
   return isUuid(value) ? value.toLowerCase() : value;
-}
-
-/** The allowed key a typo most likely meant: same letters ignoring case, or at most two edits away. */
-function closest(key: string, allowed: readonly string[]): string | undefined {
-  let best: { key: string; distance: number } | undefined;
-  for (const candidate of allowed) {
-    const distance = candidate.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, candidate);
-    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { key: candidate, distance };
-  }
-  return best?.key;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

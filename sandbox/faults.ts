@@ -44,6 +44,8 @@ export type ScriptedFault =
   | { status: 429; retryAfter?: number }
   | { status: 500 | 502 | 503 | 504 }
   | { drop: true }
+  /** The API handles the request (what it changes, changes), then the connection dies before the answer: a lost answer. */
+  | { dropAnswer: true }
   | { latencyMs: number };
 
 export interface FaultStats {
@@ -117,6 +119,8 @@ function checkNumber(name: string, value: unknown, limits: { integer?: boolean; 
 function checkScripted(fault: ScriptedFault): void {
   if ("drop" in fault) {
     if (fault.drop !== true) throw new RangeError(`a scripted drop is {drop: true}, not ${JSON.stringify(fault)}`);
+  } else if ("dropAnswer" in fault) {
+    if (fault.dropAnswer !== true) throw new RangeError(`a lost answer is {dropAnswer: true}, not ${JSON.stringify(fault)}`);
   } else if ("latencyMs" in fault) {
     checkNumber("latencyMs", fault.latencyMs, {});
   } else if (fault.status === 429) {
@@ -136,7 +140,9 @@ const RANDOM_5XX = [500, 502, 503] as const;
 type Fate =
   | { kind: "pass" }
   | { kind: "answer"; status: number; retryAfter: number | undefined }
-  | { kind: "drop" };
+  | { kind: "drop" }
+  /** Handled by the API, the answer cut off. */
+  | { kind: "loseAnswer" };
 
 /** mulberry32: tiny, fast and good enough to pick failing requests; the point is that a seed replays exactly. */
 function generator(seed: number): () => number {
@@ -195,6 +201,13 @@ export class Faults implements FaultController {
       const { fate, latencyMs } = this.decide(target.credential(request));
       if (latencyMs > 0) await sleep(latencyMs);
       if (fate.kind === "pass") return target.handle(request, response, baseUrl);
+      if (fate.kind === "loseAnswer") {
+        this.counters.dropped += 1;
+        // Whatever the API answers is never written: the connection is cut where the answer would be sent.
+        response.writeHead = (() => response) as unknown as typeof response.writeHead;
+        response.end = (() => response.destroy()) as unknown as typeof response.end;
+        return target.handle(request, response, baseUrl);
+      }
       target.requests.push((await receive(request)).record);
       if (fate.kind === "drop") {
         this.counters.dropped += 1;
@@ -258,6 +271,7 @@ export class Faults implements FaultController {
 
 function scriptedFate(fault: ScriptedFault, latencyMs: number): { fate: Fate; latencyMs: number } {
   if ("drop" in fault) return { fate: { kind: "drop" }, latencyMs };
+  if ("dropAnswer" in fault) return { fate: { kind: "loseAnswer" }, latencyMs };
   if ("latencyMs" in fault) return { fate: { kind: "pass" }, latencyMs: latencyMs + fault.latencyMs };
   const retryAfter = fault.status === 429 ? fault.retryAfter : undefined;
   return { fate: { kind: "answer", status: fault.status, retryAfter }, latencyMs };

@@ -629,13 +629,13 @@ describe("DIDWW sandbox: list sort, include and methods", () => {
     ]);
   });
 
-  it("answers other methods on the lists with 405 and Allow: GET", async () => {
-    const body = { data: { type: "voice_in_trunk_groups", attributes: { name: "new" } } };
-    const post = await call("POST", "/voice_in_trunk_groups", { body });
+  it("answers other methods on the lists with 405 and Allow", async () => {
+    const body = { data: { type: "dids", attributes: { number: "4930123456789" } } };
+    const post = await call("POST", "/dids", { body });
     expect(post).toMatchObject({ status: 405, allow: "GET" });
     expect(post.json.errors[0]).toMatchObject({ code: "405", status: "405" });
-    expect(await call("DELETE", "/dids")).toMatchObject({ status: 405, allow: "GET" });
-    expect(sandbox.trunkGroups()).toHaveLength(2);
+    expect(await call("DELETE", "/voice_in_trunk_groups")).toMatchObject({ status: 405, allow: "GET, POST" });
+    expect(sandbox.dids()).toHaveLength(6);
   });
 });
 

@@ -191,6 +191,17 @@ describe("sandbox faults: scripted", () => {
     }
   });
 
+  it("a lost answer: the API acts on the request, and the connection dies before its answer", async () => {
+    const sandbox = await start();
+    const body = { data: { type: "dids", id: DIDWW_DID, relationships: { voice_in_trunk_group: { data: null } } } };
+    sandbox.faults.next([{ dropAnswer: true }]);
+    await expect(didww(sandbox, "key-a", { method: "PATCH", body: JSON.stringify(body) })).rejects.toThrow();
+    expect(sandbox.didww.did(DIDWW_DID)?.trunkGroupId).toBeNull();
+    expect(sandbox.didww.requests).toHaveLength(1);
+    expect(sandbox.faults.stats()).toMatchObject({ requests: 1, dropped: 1 });
+    expect(() => sandbox.faults.next([{ dropAnswer: false } as never])).toThrow("a lost answer is {dropAnswer: true}");
+  });
+
   it("is not used up by requests the API refuses with 401, and reset() discards what is left", async () => {
     const sandbox = await start();
     sandbox.faults.next([{ status: 504 }, { status: 504 }]);

@@ -17,6 +17,9 @@ const TRUNK = "41b94706-325e-4704-a433-d65105758836";
 const GROUP = "714e8148-0aea-4cb6-8680-bd1d06453418";
 const CX_DID = "e8df62d5-07a3-4189-a67e-87585067c5fe";
 const CX_GROUP = "c7eae0b4-5eda-4964-8998-d514903b4af0";
+/** How a secret value reaches the engine (and the mocks): wrapped with Pulumi's secret signature. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
 interface Registered {
   type: string;
@@ -119,6 +122,38 @@ describe("pulumi-didroute SDK", () => {
     expect(await resolved(group.hardFailureThreshold)).toBe(5);
     await registration("cx-group-2");
     expect(groupArgs).toEqual({ name: "us-east", hardFailureThreshold: 5 });
+  });
+
+  it("exposes didww VoiceInTrunk and VoiceInTrunkGroup: the SIP password is a secret, the generated credentials secret outputs", async () => {
+    let options: any;
+    const capture = (args: any) => {
+      options = args.opts;
+      return undefined;
+    };
+    const args = { name: "pbx-frankfurt", priority: 10, sip: { host: "pbx-fra.example.com", authPassword: "plain-in-program" } };
+    const trunk = new didroute.didww.VoiceInTrunk("vi-trunk", args, { transformations: [capture] });
+    new didroute.didww.VoiceInTrunkGroup("vi-group", { name: "eu-primary", trunkIds: [trunk.id] });
+    const registeredTrunk = await registration("vi-trunk");
+    expect(registeredTrunk.type).toBe("pulumi-nodejs:dynamic/didww:VoiceInTrunk");
+    // Only what the program declares reaches check; the password arrives as a secret whatever the program passed.
+    // (The mocks see the secret on `sip`: deserializing an object lifts a secret inside it to the object.)
+    expect(registeredTrunk.inputs).toEqual({
+      name: "pbx-frankfurt",
+      priority: 10,
+      sip: { [SECRET_SIG]: SECRET_VALUE, value: { host: "pbx-fra.example.com", authPassword: "plain-in-program" } },
+      __provider: expect.any(String),
+    });
+    expect(options.additionalSecretOutputs).toEqual(["incomingAuthUsername", "incomingAuthPassword"]);
+    expect(args.sip.authPassword).toBe("plain-in-program");
+    const registeredGroup = await registration("vi-group");
+    expect(registeredGroup.type).toBe("pulumi-nodejs:dynamic/didww:VoiceInTrunkGroup");
+    expect(registeredGroup.inputs).toEqual({ name: "eu-primary", trunkIds: ["vi-trunk-id"], __provider: expect.any(String) });
+
+    // SIP settings known only later (an Output) that carry a password are made secret too; without one they are not.
+    new didroute.didww.VoiceInTrunk("vi-later", { name: "pbx-later", sip: pulumi.output({ host: "h.example.com", authPassword: "later" }) });
+    new didroute.didww.VoiceInTrunk("vi-open", { name: "pbx-open", sip: pulumi.output({ host: "h.example.com" }) });
+    expect((await registration("vi-later")).inputs.sip).toEqual({ [SECRET_SIG]: SECRET_VALUE, value: { host: "h.example.com", authPassword: "later" } });
+    expect((await registration("vi-open")).inputs.sip).toEqual({ host: "h.example.com" });
   });
 
   it("serializes one small provider text per kind, free of the configured key", async () => {

@@ -38,7 +38,7 @@ What a request is about, for error messages: one object ("DID 9df9…", "trunk g
 (`id` undefined: "DIDs"), which may be a read shared by the operations of several objects (`each`: "DID"): each of
 them then gets the error about its own object.
 */
-interface Subject {
+export interface Subject {
   noun: string;
   id?: string;
   each?: string;
@@ -307,8 +307,11 @@ export class DidwwClient {
     return { id, name, trunkIds: linkage.map((entry) => identifierId(entry, what)) };
   }
 
-  /** Every page of a collection: `page[size]=100`, following `page[number]` until `meta.total_records` is reached. */
-  private async list<T>(
+  /**
+  Every page of a collection: `page[size]=100`, following `page[number]` until `meta.total_records` is reached.
+  Public for the trunk and trunk group operations (trunkApi.ts), which share this client's requests and errors.
+  */
+  async list<T>(
     path: string,
     params: Record<string, string>,
     subject: Subject,
@@ -333,7 +336,8 @@ export class DidwwClient {
     }
   }
 
-  private async request(request: HttpRequest, subject: Subject): Promise<unknown> {
+  /** Sends one request; a 2xx answer's body is returned, any other answer becomes a DidrouteError about `subject`. */
+  async request(request: HttpRequest, subject: Subject): Promise<unknown> {
     const response = await this.send(request);
     if (response.status >= 200 && response.status < 300) return response.body;
     // A list that is not there (404) says the endpoint or version is wrong: that is no object's error.
@@ -388,7 +392,7 @@ function relationshipData(body: unknown, name: string, what: string): unknown {
 }
 
 /** The linkage of an included relationship of one resource object; DIDWW omits `data` for ones not included. */
-function resourceRelationship(item: unknown, name: string, what: string): unknown {
+export function resourceRelationship(item: unknown, name: string, what: string): unknown {
   const relationship = (item as { relationships?: Record<string, { data?: unknown }> } | undefined)?.relationships?.[
     name
   ];
@@ -398,7 +402,7 @@ function resourceRelationship(item: unknown, name: string, what: string): unknow
   return relationship.data ?? null;
 }
 
-function identifierId(item: unknown, what: string): string {
+export function identifierId(item: unknown, what: string): string {
   const id = (item as { id?: unknown } | null)?.id;
   if (typeof id !== "string") throw malformed(what, "a relationship entry has no id");
   return id.toLowerCase();
@@ -419,7 +423,7 @@ function chunks(values: readonly string[]): string[][] {
   return result;
 }
 
-function malformed(what: string, problem: string): DidrouteError {
+export function malformed(what: string, problem: string): DidrouteError {
   return new DidrouteError(`DIDWW answered with an unexpected document for ${what}: ${problem}`, { system: "DIDWW" });
 }
 

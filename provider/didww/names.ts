@@ -11,6 +11,9 @@ export interface DidwwNames {
   trunkGroupType: string;
   /** Relationship of a group to its trunks (to-many). */
   groupTrunks: string;
+  /** The DID list filters by trunk and by trunk group (`filter[voice_in_trunk.id]`). */
+  didTrunkFilter: string;
+  didTrunkGroupFilter: string;
 }
 
 const CURRENT: DidwwNames = {
@@ -19,6 +22,8 @@ const CURRENT: DidwwNames = {
   didTrunkGroup: "voice_in_trunk_group",
   trunkGroupType: "voice_in_trunk_groups",
   groupTrunks: "voice_in_trunks",
+  didTrunkFilter: "voice_in_trunk.id",
+  didTrunkGroupFilter: "voice_in_trunk_group.id",
 };
 
 const LEGACY: DidwwNames = {
@@ -27,6 +32,8 @@ const LEGACY: DidwwNames = {
   didTrunkGroup: "trunk_group",
   trunkGroupType: "trunk_groups",
   groupTrunks: "trunks",
+  didTrunkFilter: "trunk.id",
+  didTrunkGroupFilter: "trunk_group.id",
 };
 
 export const RENAME_VERSION = "2021-12-15";

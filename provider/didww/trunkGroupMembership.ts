@@ -1,9 +1,10 @@
 import { membersDiffer } from "../changes";
-import { claims } from "../claims";
+import { claims, membershipOwners } from "../claims";
 import { DidrouteError, isNotFound } from "../errors";
 import { adoptedAsDeclared, notice, type ResourceOperations } from "../resource";
-import { checkUuid, describe, isUnknown, unknownProperties, UNKNOWN, type CheckFailure } from "../validate";
+import { checkUuid, isUnknown, unknownProperties, type CheckFailure } from "../validate";
 import { didwwClient } from "./client";
+import { checkTrunkIds } from "./trunkRules";
 
 export interface TrunkGroupMembershipInputs {
   trunkGroupId: string;
@@ -19,38 +20,8 @@ const RESOURCE = "TrunkGroupMembership";
 const PROPERTIES = ["trunkGroupId", "trunkIds"] as const;
 const CLAIM = "didww/trunk-group";
 
-function checkTrunkIds(value: unknown, failures: CheckFailure[]): string[] {
-  if (isUnknown(value)) return [UNKNOWN];
-  if (!Array.isArray(value)) {
-    failures.push({
-      property: "trunkIds",
-      reason:
-        value === undefined || value === null
-          ? "trunkIds is required: the list of voice in trunk ids of the group ([] removes every trunk)"
-          : `trunkIds must be a list of voice in trunk ids, got ${describe(value)}`,
-    });
-    return [];
-  }
-  const ids: string[] = [];
-  const firstSeen = new Map<string, number>();
-  value.forEach((item, index) => {
-    const id = checkUuid(item, `trunkIds[${index}]`, "DIDWW voice in trunk", failures);
-    if (id === undefined) return;
-    if (id !== UNKNOWN) {
-      const earlier = firstSeen.get(id);
-      if (earlier !== undefined) {
-        failures.push({ property: `trunkIds[${index}]`, reason: `trunk ${id} is listed twice (also at trunkIds[${earlier}])` });
-        return;
-      }
-      firstSeen.set(id, index);
-    }
-    ids.push(id);
-  });
-  return ids;
-}
-
 /** Live members in the order state already has them, new ones after: refresh then shows only real changes. */
-function inStateOrder(live: readonly string[], previous: readonly string[] | undefined): string[] {
+export function inStateOrder(live: readonly string[], previous: readonly string[] | undefined): string[] {
   const rank = new Map((previous ?? []).map((id, index) => [id, index] as const));
   return [...live].sort((a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity) || a.localeCompare(b));
 }
@@ -61,15 +32,29 @@ async function setMembers(inputs: TrunkGroupMembershipInputs): Promise<TrunkGrou
   return { trunkGroupId: inputs.trunkGroupId, trunkIds: [...inputs.trunkIds] };
 }
 
+/** Why a group a VoiceInTrunkGroup of the same program declares cannot have a TrunkGroupMembership too. */
+function ownedElsewhere(groupId: string): string {
+  return (
+    `trunk group ${groupId} is a VoiceInTrunkGroup of this program, which owns its trunks: list them in its ` +
+    "trunkIds and remove this TrunkGroupMembership (TrunkGroupMembership is for groups made outside the program)"
+  );
+}
+
 export const trunkGroupMembership: ResourceOperations<TrunkGroupMembershipInputs, TrunkGroupMembershipOutputs> = {
   async check(_olds, news) {
     const failures: CheckFailure[] = unknownProperties(news, PROPERTIES, RESOURCE);
     const trunkGroupId = checkUuid(news["trunkGroupId"], "trunkGroupId", "DIDWW voice in trunk group", failures);
+    if (trunkGroupId !== undefined && !isUnknown(trunkGroupId) && membershipOwners.declare(trunkGroupId, RESOURCE)) {
+      failures.push({ property: "trunkGroupId", reason: ownedElsewhere(trunkGroupId) });
+    }
     const trunkIds = checkTrunkIds(news["trunkIds"], failures);
     return failures.length > 0 ? { failures } : { inputs: { trunkGroupId: trunkGroupId ?? "", trunkIds } };
   },
 
   async diff(_id, olds, news) {
+    if (!isUnknown(news.trunkGroupId) && membershipOwners.declare(news.trunkGroupId, RESOURCE)) {
+      throw new DidrouteError(ownedElsewhere(news.trunkGroupId), { system: "DIDWW" });
+    }
     if (isUnknown(news.trunkGroupId) || news.trunkGroupId !== olds.trunkGroupId) {
       return { changes: true, replaces: ["trunkGroupId"] };
     }

@@ -44,6 +44,23 @@ export function readUpdateRequest(body: unknown, expectedType: string, urlId: st
   return { attributes: optionalObject(data["attributes"]), relationships: optionalObject(data["relationships"]) };
 }
 
+/**
+Checks the `data` envelope of a POST: like a PATCH's, except that an id is refused (DIDWW makes the ids; client-made
+ids are not allowed by jsonapi-resources' default).
+*/
+export function readCreateRequest(body: unknown, expectedType: string): UpdateRequest {
+  if (!isObject(body) || !("data" in body)) throw paramMissing("data");
+  const data = body["data"];
+  if (!isObject(data)) throw invalidDataFormat();
+  for (const key of Object.keys(data)) {
+    if (!RESOURCE_OBJECT_KEYS.includes(key) || key === "id") throw paramNotAllowed(key);
+  }
+  const type = data["type"];
+  if (type === undefined || type === null) throw paramMissing("type");
+  if (type !== expectedType) throw invalidResource(String(type));
+  return { attributes: optionalObject(data["attributes"]), relationships: optionalObject(data["relationships"]) };
+}
+
 function optionalObject(value: unknown): JsonObject {
   if (value === undefined) return {};
   if (!isObject(value)) throw invalidDataFormat();

@@ -135,3 +135,7 @@ export function throwIfInvalid(errors: JsonApiError[]): void {
 
 /** A bug in the sandbox, answered in DIDWW's error shape (DIDWW documents no 5xx body). */
 export const internalError = (detail: string): ApiError => apiError(500, "500", "Internal server error", detail);
+
+/** A delete DIDWW refuses because something still uses the record (reference §6.6, §7.4; see assumptions.ts). */
+export const stillInUse = (detail: string): ApiError =>
+  new ApiError(422, [{ title: "is still in use", detail, code: "100", status: "422" }]);

@@ -5,7 +5,7 @@
 
 import { filterNotAllowed, invalidFiltersSyntax } from "./errors";
 import type { Kind, Naming } from "./naming";
-import { asList, attributesOf, PLACEHOLDER_CONFIGURATION_TYPE } from "./resources";
+import { asList, attributesOf } from "./resources";
 import type { DidRecord, SandboxState } from "./state";
 
 /**
@@ -66,7 +66,7 @@ function filterDefs(kind: Kind, naming: Naming): ReadonlyMap<string, FilterDef> 
         ["id", byId],
         ["name", byAttribute("trunks", "name")],
         ["external_reference_id", byAttribute("trunks", "external_reference_id")],
-        ["configuration.type", { valuesOf: () => [PLACEHOLDER_CONFIGURATION_TYPE] }],
+        ["configuration.type", { valuesOf: (id, state) => [state.requireTrunk(id).configuration.type] }],
       ]);
     case "groups":
       return new Map([

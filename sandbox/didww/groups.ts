@@ -1,14 +1,20 @@
 /**
-`PATCH /v3/voice_in_trunk_groups/{id}` (`/v3/trunk_groups/{id}` before 2021-12-15; PUT is its alias): a group's
-name, capacity limit, external reference and members. The whole request is checked before anything changes, so a
-refused PATCH changes nothing; membership goes through `SandboxState.assignTrunks`, which keeps a trunk in one group.
+`POST /v3/voice_in_trunk_groups`, `PATCH` and `DELETE /v3/voice_in_trunk_groups/{id}` (`/v3/trunk_groups` before
+2021-12-15; PUT is PATCH's alias): a group's name, capacity limit, external reference and members. A body is checked
+against DIDWW's request schema (schemas.ts) and then its values; only a request that passes both changes anything.
+Membership goes through `SandboxState.assignTrunks`, which keeps a trunk in one group; what a delete does is decided
+in assumptions.ts.
 */
 
-import { readAttributes, readToMany, readUpdateRequest, type FieldType, type JsonObject } from "./bodies";
+import { deleteTrunkGroup, nameTaken, trunkGroupInUse } from "./assumptions";
+import { readAttributes, readCreateRequest, readToMany, readUpdateRequest, type FieldType, type JsonObject } from "./bodies";
 import { resourceDocument, type RequestContext } from "./documents";
-import { paramNotAllowed, recordNotFound, throwIfInvalid, validationError, type JsonApiError } from "./errors";
+import { paramNotAllowed, recordNotFound, stillInUse, throwIfInvalid, validationError, type JsonApiError } from "./errors";
 import type { Naming } from "./naming";
+import { checkRequest } from "./schemas";
 import type { GroupRecord, SandboxState } from "./state";
+import { currentNames, range, tooLong, type Reply } from "./trunks";
+import { randomUUID } from "node:crypto";
 
 const GROUP_WRITABLE_ATTRIBUTES: Readonly<Record<string, FieldType>> = {
   name: "string",
@@ -18,21 +24,55 @@ const GROUP_WRITABLE_ATTRIBUTES: Readonly<Record<string, FieldType>> = {
 
 const MAX_EXTERNAL_REFERENCE_ID_LENGTH = 100;
 
-export function patchGroup(id: string, body: unknown, includeParam: string | undefined, ctx: RequestContext): object {
-  const group = ctx.state.groups.get(id);
-  if (group === undefined) throw recordNotFound(id);
+export function createGroup(body: unknown, includeParam: string | undefined, ctx: RequestContext): Reply {
+  const naming = ctx.version.naming;
+  const request = readCreateRequest(body, naming.trunkGroups);
+  checkRequest("VoiceInTrunkGroupCreateRequest", currentNames(body, naming));
+  const attributes = readAttributes(request.attributes, GROUP_WRITABLE_ATTRIBUTES);
+  const members = readGroupMembers(request.relationships, naming) ?? [];
+  const group: GroupRecord = {
+    id: randomUUID(),
+    name: attributes["name"] as string,
+    capacityLimit: null,
+    externalReferenceId: null,
+    createdAt: new Date().toISOString(),
+    trunkIds: [],
+  };
+  applyGroupAttributes(group, attributes);
+  const errors = groupAttributeErrors(group, ctx.state);
+  if (members.some((trunkId) => !ctx.state.trunks.has(trunkId))) errors.push(validationError("trunk_ids", "are invalid"));
+  throwIfInvalid(errors);
+  ctx.state.groups.set(group.id, group);
+  ctx.state.assignTrunks(group.id, members);
+  return { status: 201, document: resourceDocument("groups", group.id, includeParam, ctx) };
+}
+
+export function patchGroup(id: string, body: unknown, includeParam: string | undefined, ctx: RequestContext): Reply {
+  const current = ctx.state.groups.get(id);
+  if (current === undefined) throw recordNotFound(id);
   const naming = ctx.version.naming;
   const request = readUpdateRequest(body, naming.trunkGroups, id);
+  checkRequest("VoiceInTrunkGroupUpdateRequest", currentNames(body, naming));
   const attributes = readAttributes(request.attributes, GROUP_WRITABLE_ATTRIBUTES);
   const members = readGroupMembers(request.relationships, naming);
-  const errors = groupAttributeErrors(group, attributes, ctx.state);
+  const group: GroupRecord = { ...current, trunkIds: [...current.trunkIds] };
+  applyGroupAttributes(group, attributes);
+  const errors = groupAttributeErrors(group, ctx.state);
   if (members !== undefined && members.some((trunkId) => !ctx.state.trunks.has(trunkId))) {
     errors.push(validationError("trunk_ids", "are invalid"));
   }
   throwIfInvalid(errors);
+  applyGroupAttributes(current, attributes);
   if (members !== undefined) ctx.state.assignTrunks(id, members);
-  applyGroupAttributes(group, attributes);
-  return resourceDocument("groups", id, includeParam, ctx);
+  return { status: 200, document: resourceDocument("groups", id, includeParam, ctx) };
+}
+
+export function deleteGroup(id: string, ctx: RequestContext): Reply {
+  if (!ctx.state.groups.has(id)) throw recordNotFound(id);
+  const reason = trunkGroupInUse(ctx.state, id);
+  if (reason !== undefined) throw stillInUse(reason);
+  deleteTrunkGroup(ctx.state, id);
+  return { status: 204 };
 }
 
 /** The new membership, or undefined when the PATCH does not touch it. */
@@ -45,19 +85,13 @@ function readGroupMembers(relationships: JsonObject, naming: Naming): string[] |
   return members;
 }
 
-function groupAttributeErrors(group: GroupRecord, attributes: JsonObject, state: SandboxState): JsonApiError[] {
+function groupAttributeErrors(group: GroupRecord, state: SandboxState): JsonApiError[] {
   const errors: JsonApiError[] = [];
-  const name = attributes["name"];
-  if (typeof name === "string") {
-    if (name.trim() === "") errors.push(validationError("name", "can't be blank"));
-    const taken = [...state.groups.values()].some((other) => other.id !== group.id && other.name === name);
-    if (taken) errors.push(validationError("name", "has already been taken"));
-  }
-  const reference = attributes["external_reference_id"];
-  if (typeof reference === "string" && reference.length > MAX_EXTERNAL_REFERENCE_ID_LENGTH) {
-    const message = `is too long (maximum is ${MAX_EXTERNAL_REFERENCE_ID_LENGTH} characters)`;
-    errors.push(validationError("external_reference_id", message));
-  }
+  if (group.name.trim() === "") errors.push(validationError("name", "can't be blank"));
+  else if (nameTaken(state, "groups", group.name, group.id)) errors.push(validationError("name", "has already been taken"));
+  const values = { capacity_limit: group.capacityLimit, external_reference_id: group.externalReferenceId };
+  range(values, "capacity_limit", 1, 32767, errors);
+  tooLong(values, "external_reference_id", MAX_EXTERNAL_REFERENCE_ID_LENGTH, errors);
   return errors;
 }
 

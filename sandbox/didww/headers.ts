@@ -57,9 +57,15 @@ export function sendDocument(
   }));
 }
 
+/** An answer without a body (a DELETE's 204), with DIDWW's request id. */
+export function sendEmpty(response: ServerResponse, status: number): void {
+  response.writeHead(status, { "x-request-id": randomUUID(), "cache-control": "no-cache" });
+  response.end();
+}
+
 /** DIDWW (Rails) sends a weak ETag digest of the body and revalidation headers on success, no-cache otherwise. */
 function cacheHeaders(status: number, body: string): Record<string, string> {
-  if (status !== 200) return { "cache-control": "no-cache" };
+  if (status < 200 || status >= 300) return { "cache-control": "no-cache" };
   return {
     etag: `W/"${createHash("md5").update(body).digest("hex")}"`,
     "cache-control": "max-age=0, private, must-revalidate",

@@ -11,9 +11,10 @@ pagination, and the jsonapi-resources error shapes and codes DIDWW emits.
 
 One behaviour DIDWW leaves undocumented is decided here on purpose: a DID PATCH that would leave both a trunk and
 a trunk group set is refused with 422, even when the request names only one side. The sandbox never clears the
-other side on the client's behalf, so a client that works against it also works if the real API is strict.
+other side on the client's behalf, so a client that works against it also works if the real API is strict. The
+other undocumented trunk and group behaviours are decided in assumptions.ts, the same way.
 
-Only Node built-ins are used, so the sandbox can ship inside the package.
+Only Node built-ins and Ajv (for DIDWW's schemas) are used, so the sandbox can ship inside the package.
 
 Where things are, in the order a request meets them:
 - server.ts: createDidwwSandbox, the DidwwSandbox interface, and the path of a request (credential, version, route,
@@ -22,10 +23,13 @@ Where things are, in the order a request meets them:
 - tokens.ts: the token service (`POST /token`) and the bearer tokens of version 2026-11-19
 - naming.ts: API versions and the two naming generations (`trunks` before 2021-12-15, `voice_in_trunks` after)
 - routes.ts: which handler answers which method on which path
-- dids.ts, groups.ts: the writes (PATCH of a DID, of a trunk group), reading their bodies with bodies.ts
+- dids.ts, trunks.ts, groups.ts: the writes (PATCH of a DID; POST, PATCH and DELETE of trunks and trunk groups),
+  reading their bodies with bodies.ts and checking trunk and group bodies and answers against DIDWW's OpenAPI schemas
+  with schemas.ts (openapi.json, an extract of DIDWW's document)
 - lists.ts, filters.ts: lists (filter, sort, paging, the collection document)
 - documents.ts, resources.ts: rendering resources (attributes, relationships, linkage, include trees)
 - state.ts: the records and the invariants between them
+- assumptions.ts: what DIDWW has not published (delete semantics, PATCH merging, defaults), decided in one place
 - errors.ts: the error catalogue
 */
 
@@ -35,6 +39,9 @@ export {
   type DidRouting,
   type DidwwSandbox,
   type DidwwSandboxOptions,
+  type TrunkChange,
+  type TrunkDetail,
+  type TrunkGroupDetail,
   type TrunkGroupSummary,
   type TrunkSummary,
 } from "./server";

@@ -7,10 +7,6 @@ documents.ts's part; filters and sort read the attributes from here too, so a li
 import type { Kind, Naming } from "./naming";
 import type { DidRecord, GroupRecord, SandboxState, TrunkRecord } from "./state";
 
-/** Seeds carry no trunk configuration; every trunk forwards to this example number (from DIDWW's OpenAPI). */
-const PLACEHOLDER_PSTN_DESTINATION = "442037691880";
-export const PLACEHOLDER_CONFIGURATION_TYPE = "pstn_configurations";
-
 /** A relationship as DIDWW names it; which records it points to is resolved by `relatedIds`. */
 export interface RelationshipDef {
   readonly name: string;
@@ -96,20 +92,13 @@ function didAttributes(did: DidRecord): Record<string, unknown> {
   };
 }
 
-/** DIDWW's defaults for a trunk created with only a name and a configuration. */
+/** In the order of DIDWW's OpenAPI `VoiceInTrunk` schema. */
 function trunkAttributes(trunk: TrunkRecord): Record<string, unknown> {
   return {
     name: trunk.name,
-    description: null,
-    external_reference_id: null,
-    priority: 1,
-    weight: 65535,
-    capacity_limit: null,
-    cli_format: "e164",
-    cli_prefix: null,
-    ringing_timeout: null,
+    ...trunk.attributes,
     created_at: trunk.createdAt,
-    configuration: { type: PLACEHOLDER_CONFIGURATION_TYPE, attributes: { dst: PLACEHOLDER_PSTN_DESTINATION } },
+    configuration: { type: trunk.configuration.type, attributes: { ...trunk.configuration.attributes } },
   };
 }
 

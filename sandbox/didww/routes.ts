@@ -7,9 +7,13 @@ listing the methods of its table.
 import { patchDid } from "./dids";
 import { resourceDocument, type RequestContext } from "./documents";
 import { methodNotAllowed, recordNotFound, routeNotFound } from "./errors";
-import { patchGroup } from "./groups";
+import { createGroup, deleteGroup, patchGroup } from "./groups";
 import { collectionDocument } from "./lists";
 import { kindOfCollection, type Kind, type Naming } from "./naming";
+import { answerProblems, type AnswerSchema } from "./schemas";
+import { createTrunk, deleteTrunk, patchTrunk, type Reply } from "./trunks";
+
+export type { Reply } from "./trunks";
 
 /** What a handler needs from the request, once headers, route and body have been checked. */
 export interface HandlerInput {
@@ -19,36 +23,69 @@ export interface HandlerInput {
   readonly query: Readonly<Record<string, string>>;
 }
 
-export type Handler = (input: HandlerInput, ctx: RequestContext) => object;
-type MemberHandler = (id: string, input: HandlerInput, ctx: RequestContext) => object;
+export type Handler = (input: HandlerInput, ctx: RequestContext) => Reply;
+type MemberHandler = (id: string, input: HandlerInput, ctx: RequestContext) => Reply;
+
+const ok = (document: object): Reply => ({ status: 200, document });
 
 const getHandler =
   (kind: Kind): MemberHandler =>
   (id, input, ctx) => {
     if (!ctx.state.recordsOf(kind).has(id)) throw recordNotFound(id);
-    return resourceDocument(kind, id, input.include, ctx);
+    return ok(resourceDocument(kind, id, input.include, ctx));
   };
-
-const patchDidHandler: MemberHandler = (id, input, ctx) => patchDid(id, input.body, input.include, ctx);
-const patchGroupHandler: MemberHandler = (id, input, ctx) => patchGroup(id, input.body, input.include, ctx);
 
 const listHandler =
   (kind: Kind): Handler =>
   (input, ctx) =>
-    collectionDocument(kind, input.query, ctx);
+    ok(collectionDocument(kind, input.query, ctx));
 
-/** DIDWW accepts PUT as an alias of PATCH. Trunks are read-only here: the sandbox manages routing, not trunks. */
-const MEMBER_HANDLERS: Readonly<Record<Kind, Readonly<Record<string, MemberHandler>>>> = {
-  dids: { GET: getHandler("dids"), PATCH: patchDidHandler, PUT: patchDidHandler },
-  trunks: { GET: getHandler("trunks") },
-  groups: { GET: getHandler("groups"), PATCH: patchGroupHandler, PUT: patchGroupHandler },
+/**
+Every answer on trunks and groups is checked against DIDWW's response schema for it: one that does not match is a
+bug in the sandbox, answered 500 with what is wrong rather than passed to a client as if DIDWW had said it. The
+schemas describe the current names, so answers under the pre-2021-12-15 names are not checked.
+*/
+function checked<H extends (...args: never[]) => Reply>(schema: AnswerSchema, handler: H): H {
+  return ((...args: Parameters<H>) => {
+    const reply = handler(...args);
+    const ctx = args.at(-1) as unknown as RequestContext;
+    const current = ctx.version.naming.trunks === "voice_in_trunks";
+    const problems = reply.document === undefined || !current ? [] : answerProblems(schema, reply.document);
+    if (problems.length > 0) throw new Error(`the sandbox's answer does not match DIDWW's ${schema}: ${problems.join("; ")}`);
+    return reply;
+  }) as H;
+}
+
+const patchDidHandler: MemberHandler = (id, input, ctx) => ok(patchDid(id, input.body, input.include, ctx));
+const trunk = {
+  get: checked("VoiceInTrunkDocument", getHandler("trunks")),
+  patch: checked("VoiceInTrunkDocument", (id: string, input: HandlerInput, ctx: RequestContext) => patchTrunk(id, input.body, input.include, ctx)),
+  delete: (id: string, _input: HandlerInput, ctx: RequestContext) => deleteTrunk(id, ctx),
+};
+const group = {
+  get: checked("VoiceInTrunkGroupDocument", getHandler("groups")),
+  patch: checked("VoiceInTrunkGroupDocument", (id: string, input: HandlerInput, ctx: RequestContext) => patchGroup(id, input.body, input.include, ctx)),
+  delete: (id: string, _input: HandlerInput, ctx: RequestContext) => deleteGroup(id, ctx),
 };
 
-/** Lists only: DIDs are bought through orders, and the sandbox creates no trunks or groups (POST answers 405). */
+/** DIDWW accepts PUT as an alias of PATCH. */
+const MEMBER_HANDLERS: Readonly<Record<Kind, Readonly<Record<string, MemberHandler>>>> = {
+  dids: { GET: getHandler("dids"), PATCH: patchDidHandler, PUT: patchDidHandler },
+  trunks: { GET: trunk.get, PATCH: trunk.patch, PUT: trunk.patch, DELETE: trunk.delete },
+  groups: { GET: group.get, PATCH: group.patch, PUT: group.patch, DELETE: group.delete },
+};
+
+/** DIDs are bought through orders, so their list takes no POST (405). */
 const COLLECTION_HANDLERS: Readonly<Record<Kind, Readonly<Record<string, Handler>>>> = {
   dids: { GET: listHandler("dids") },
-  trunks: { GET: listHandler("trunks") },
-  groups: { GET: listHandler("groups") },
+  trunks: {
+    GET: checked("VoiceInTrunkCollectionDocument", listHandler("trunks")),
+    POST: checked("VoiceInTrunkDocument", (input: HandlerInput, ctx: RequestContext) => createTrunk(input.body, input.include, ctx)),
+  },
+  groups: {
+    GET: checked("VoiceInTrunkGroupCollectionDocument", listHandler("groups")),
+    POST: checked("VoiceInTrunkGroupDocument", (input: HandlerInput, ctx: RequestContext) => createGroup(input.body, input.include, ctx)),
+  },
 };
 
 export const BODY_METHODS = new Set(["POST", "PATCH", "PUT"]);

@@ -9,7 +9,7 @@ service (`POST /token`, tokens.ts) answers on the same server.
 import { answerFailure, headerValue, sendJson, type JsonBody } from "../http";
 import { LoopbackApi, type StandaloneApi } from "../loopback";
 import { ApiError, internalError, malformedJson, methodNotAllowed, payloadTooLarge } from "./errors";
-import { acceptedApiKey, authorize, checkAccept, checkContentType, sendDocument } from "./headers";
+import { acceptedApiKey, authorize, checkAccept, checkContentType, sendDocument, sendEmpty } from "./headers";
 import { compareText } from "./lists";
 import { negotiateVersion } from "./naming";
 import { BODY_METHODS, resolveRoute, type HandlerInput } from "./routes";
@@ -58,6 +58,31 @@ export interface TrunkGroupSummary {
   trunkIds: string[];
 }
 
+/** A trunk as the sandbox holds it, for assertions: attributes and configuration as DIDWW renders them. */
+export interface TrunkDetail {
+  id: string;
+  name: string;
+  createdAt: string;
+  /** `description` … `ringing_timeout`, snake_case. */
+  attributes: Record<string, unknown>;
+  /** Every configuration attribute, the generated registration credentials included. */
+  configuration: { type: "sip_configurations" | "pstn_configurations"; attributes: Record<string, unknown> };
+  trunkGroupId: string | null;
+}
+
+/** A change made by hand (in DIDWW's panel): DIDWW's attribute names, written without checks. */
+export interface TrunkChange {
+  name?: string;
+  attributes?: Record<string, unknown>;
+  /** Configuration attributes to overwrite (the type stays). */
+  configuration?: Record<string, unknown>;
+}
+
+export interface TrunkGroupDetail extends TrunkGroupSummary {
+  capacityLimit: number | null;
+  externalReferenceId: string | null;
+}
+
 /** The DIDWW sandbox on its own port: `url` is the base URL including /v3, e.g. http://127.0.0.1:54321/v3. */
 export interface DidwwSandbox extends StandaloneApi {
   /** Direct access to state, to simulate hand changes ("drift") and to assert results. */
@@ -73,6 +98,12 @@ export interface DidwwSandbox extends StandaloneApi {
   trunks(): TrunkSummary[];
   /** Every trunk group ordered by name, then id. */
   trunkGroups(): TrunkGroupSummary[];
+  /** One trunk in full (a copy); undefined when there is none. */
+  trunk(id: string): TrunkDetail | undefined;
+  changeTrunk(id: string, change: TrunkChange): void;
+  /** One trunk group (a copy); undefined when there is none. */
+  trunkGroup(id: string): TrunkGroupDetail | undefined;
+  changeTrunkGroup(id: string, change: { name?: string; capacityLimit?: number | null; externalReferenceId?: string | null }): void;
   /** The token service: tokens issued directly (expired ones too), and revoking every token issued so far. */
   readonly tokens: DidwwTokens;
   /**
@@ -135,6 +166,40 @@ class DidwwSandboxServer extends LoopbackApi implements DidwwSandbox {
     }));
   }
 
+  trunk(id: string): TrunkDetail | undefined {
+    const trunk = this.state.trunks.get(id);
+    if (trunk === undefined) return undefined;
+    return structuredClone({
+      id: trunk.id,
+      name: trunk.name,
+      createdAt: trunk.createdAt,
+      attributes: trunk.attributes,
+      configuration: trunk.configuration,
+      trunkGroupId: this.state.groupOfTrunk(id)?.id ?? null,
+    });
+  }
+
+  changeTrunk(id: string, change: TrunkChange): void {
+    const trunk = this.state.requireTrunk(id);
+    if (change.name !== undefined) trunk.name = change.name;
+    Object.assign(trunk.attributes, structuredClone(change.attributes ?? {}));
+    Object.assign(trunk.configuration.attributes, structuredClone(change.configuration ?? {}));
+  }
+
+  trunkGroup(id: string): TrunkGroupDetail | undefined {
+    const group = this.state.groups.get(id);
+    if (group === undefined) return undefined;
+    const { name, capacityLimit, externalReferenceId, trunkIds } = group;
+    return { id, name, capacityLimit, externalReferenceId, trunkIds: [...trunkIds] };
+  }
+
+  changeTrunkGroup(id: string, change: { name?: string; capacityLimit?: number | null; externalReferenceId?: string | null }): void {
+    const group = this.state.requireGroup(id);
+    if (change.name !== undefined) group.name = change.name;
+    if (change.capacityLimit !== undefined) group.capacityLimit = change.capacityLimit;
+    if (change.externalReferenceId !== undefined) group.externalReferenceId = change.externalReferenceId;
+  }
+
   setDidRouting(id: string, routing: { trunkId?: string | null; trunkGroupId?: string | null }): void {
     this.state.routeDid(id, routing);
   }
@@ -171,7 +236,9 @@ class DidwwSandboxServer extends LoopbackApi implements DidwwSandbox {
         if (body.kind === "invalid") throw malformedJson(body.reason);
       }
       const input: HandlerInput = { include: record.query["include"], body: record.body, query: record.query };
-      sendDocument(response, 200, handler(input, { state: this.state, version, baseUrl }));
+      const reply = handler(input, { state: this.state, version, baseUrl });
+      if (reply.document === undefined) sendEmpty(response, reply.status);
+      else sendDocument(response, reply.status, reply.document);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       if (error.errors.length === 0) {

@@ -10,6 +10,7 @@ changes nothing; hand changes (seeds, tests simulating drift) go through the met
 break an invariant.
 */
 
+import { PSTN_DEFAULTS, TRUNK_DEFAULTS } from "./assumptions";
 import type { Kind } from "./naming";
 
 /** Fixed timestamps keep documents deterministic, so tests can compare whole bodies. */
@@ -24,11 +25,20 @@ export interface DidwwSeed {
   dids?: { id: string; number: string; trunkId?: string | null; trunkGroupId?: string | null }[];
 }
 
+export type ConfigurationType = "sip_configurations" | "pstn_configurations";
+
 export interface TrunkRecord {
   readonly id: string;
-  readonly name: string;
+  name: string;
   readonly createdAt: string;
+  /** The other attributes as DIDWW renders them (`description` … `ringing_timeout`, snake_case). */
+  attributes: Record<string, unknown>;
+  /** Every attribute of the configuration as DIDWW renders it, generated credentials included. */
+  configuration: { type: ConfigurationType; attributes: Record<string, unknown> };
 }
+
+/** Seeds carry no trunk configuration; a seeded trunk forwards to this example number (from DIDWW's OpenAPI). */
+const SEEDED_PSTN_DESTINATION = "442037691880";
 
 export interface GroupRecord {
   readonly id: string;
@@ -67,7 +77,13 @@ export class SandboxState {
     const state = new SandboxState();
     for (const trunk of seed.trunks ?? []) {
       assertUnused(state.trunks, trunk.id, "trunk");
-      state.trunks.set(trunk.id, { id: trunk.id, name: trunk.name, createdAt: SEEDED_CREATED_AT });
+      state.trunks.set(trunk.id, {
+        id: trunk.id,
+        name: trunk.name,
+        createdAt: SEEDED_CREATED_AT,
+        attributes: { ...TRUNK_DEFAULTS },
+        configuration: { type: "pstn_configurations", attributes: { ...PSTN_DEFAULTS, dst: SEEDED_PSTN_DESTINATION } },
+      });
     }
     for (const group of seed.trunkGroups ?? []) {
       assertUnused(state.groups, group.id, "trunk group");
@@ -137,6 +153,20 @@ export class SandboxState {
     }
     did.trunkId = trunkId;
     did.trunkGroupId = trunkGroupId;
+  }
+
+  /** Deletes a trunk, and with it its place in a group. */
+  removeTrunk(id: string): void {
+    this.requireTrunk(id);
+    this.trunks.delete(id);
+    for (const group of this.groups.values()) group.trunkIds = group.trunkIds.filter((trunkId) => trunkId !== id);
+  }
+
+  /** Puts a trunk in a group (null: in none), leaving its old one; the trunk becomes the group's last member. */
+  moveTrunk(trunkId: string, groupId: string | null): void {
+    this.requireTrunk(trunkId);
+    for (const group of this.groups.values()) group.trunkIds = group.trunkIds.filter((id) => id !== trunkId);
+    if (groupId !== null) this.requireGroup(groupId).trunkIds.push(trunkId);
   }
 
   removeDid(id: string): void {

@@ -22,12 +22,15 @@ credential in the texts, state or logs. The main job runs in this project too (m
 */
 const API_KEY = "consumer-didww-key-2c7a";
 const TOKEN = "consumer-carrierx-token-91fe";
+const PBX_PASSWORD = "consumer-pbx-password-5d0e";
 const DID = "didww:DidTrunkAssignment";
 const MEMBERS = "didww:TrunkGroupMembership";
 const CX = "carrierx:DidTrunkGroupAssignment";
 const CX_GROUP = "carrierx:TrunkGroup";
 const CX_TRUNK = "carrierx:Trunk";
-const KINDS = [DID, MEMBERS, CX, CX_GROUP, CX_TRUNK];
+const TRUNK = "didww:VoiceInTrunk";
+const GROUP = "didww:VoiceInTrunkGroup";
+const KINDS = [DID, MEMBERS, CX, CX_GROUP, CX_TRUNK, TRUNK, GROUP];
 
 const root = path.resolve(__dirname, "..", "..");
 
@@ -58,6 +61,13 @@ describe("pulumi-didroute installed from the npm pack tarball, through the dynam
     { name: "c", kind: CX, inputs: { didSid: sids.didA, trunkGroupSid: sids.group } },
     { name: "cg", kind: CX_GROUP, inputs: { name: "consumer-group", hardFailureThreshold: 5 } },
     { name: "ct", kind: CX_TRUNK, inputs: { trunkGroupSid: sids.group, name: "consumer-trunk", inCapacity: 10 } },
+    {
+      name: "vt",
+      kind: TRUNK,
+      inputs: { name: "consumer-trunk", priority: 5, sip: { host: "pbx.example.com", authPassword: secret(PBX_PASSWORD) } },
+      secretOutputs: ["incomingAuthUsername", "incomingAuthPassword"],
+    },
+    { name: "vg", kind: GROUP, inputs: { name: "consumer-group", capacityLimit: 10, trunkIds: [ids.trunk3] } },
   ];
   const wire = () => [...f.sandbox.didww.requests, ...f.sandbox.carrierx.requests].map((r) => `${r.method} ${r.path}`);
 
@@ -85,10 +95,14 @@ describe("pulumi-didroute installed from the npm pack tarball, through the dynam
     const up = await stack.up(program());
     logs.push(up.log);
     expect(up.failures).toEqual([]);
-    expect(up.steps.map((s) => s.op)).toEqual(["create", "create", "create", "create", "create"]);
+    expect(up.steps.map((s) => s.op)).toEqual(["create", "create", "create", "create", "create", "create", "create"]);
     expect(wire()).toEqual([
       `PATCH /v3/dids/${ids.didA}`,
       `PATCH /v3/voice_in_trunk_groups/${ids.group}`,
+      "GET /v3/voice_in_trunks",
+      "POST /v3/voice_in_trunks",
+      "GET /v3/voice_in_trunk_groups",
+      "POST /v3/voice_in_trunk_groups",
       `PATCH /core/v2/phonenumber/dids/${sids.didA}`,
       "GET /core/v2/trunk_groups",
       "POST /core/v2/trunk_groups",
@@ -97,13 +111,17 @@ describe("pulumi-didroute installed from the npm pack tarball, through the dynam
     ]);
     const cxGroup = stack.output("cg", CX_GROUP)!["trunkGroupSid"] as string;
     const cxTrunk = stack.output("ct", CX_TRUNK)!["trunkSid"] as string;
+    const trunk = [...stack.state.values()].find((entry) => entry.kind === TRUNK)!.id;
+    const group = [...stack.state.values()].find((entry) => entry.kind === GROUP)!.id;
+    expect(f.sandbox.didww.trunk(trunk)).toMatchObject({ name: "consumer-trunk", attributes: { priority: 5 }, configuration: { attributes: { host: "pbx.example.com" } } });
+    expect(f.sandbox.didww.trunkGroup(group)).toMatchObject({ name: "consumer-group", capacityLimit: 10, trunkIds: [ids.trunk3] });
     expect(f.sandbox.carrierx.trunkGroup(cxGroup)).toMatchObject({ name: "consumer-group", hard_failure_threshold: 5 });
     expect(f.sandbox.carrierx.trunk(cxTrunk)).toMatchObject({ trunkGroupSid: sids.group, trunk: { name: "consumer-trunk", in_capacity: 10 } });
     expect(f.sandbox.didww.did(ids.didA)).toMatchObject({ trunkId: ids.trunk1, trunkGroupId: null });
     expect(new Set(f.sandbox.didww.trunkGroupMembers(ids.group))).toEqual(new Set([ids.trunk1, ids.trunk2]));
     expect(f.sandbox.carrierx.did(sids.didA)).toMatchObject({ trunk_group_sid: sids.group });
     for (const kind of KINDS) {
-      const name = { [DID]: "a", [MEMBERS]: "g", [CX]: "c", [CX_GROUP]: "cg", [CX_TRUNK]: "ct" }[kind]!;
+      const name = { [DID]: "a", [MEMBERS]: "g", [CX]: "c", [CX_GROUP]: "cg", [CX_TRUNK]: "ct", [TRUNK]: "vt", [GROUP]: "vg" }[kind]!;
       expect(stack.output(name, kind)!["__provider"], kind).toBe(f.providers[kind]);
     }
 
@@ -113,6 +131,8 @@ describe("pulumi-didroute installed from the npm pack tarball, through the dynam
     f.sandbox.carrierx.setDidTrunkGroup(sids.didA, sids.group2);
     f.sandbox.carrierx.setTrunkGroupFields(cxGroup, { hard_failure_threshold: 9 });
     f.sandbox.carrierx.setTrunkFields(cxTrunk, { in_capacity: 3 });
+    f.sandbox.didww.changeTrunk(trunk, { attributes: { priority: 9 } });
+    f.sandbox.didww.changeTrunkGroup(group, { capacityLimit: 3 });
     const refresh = await stack.refresh();
     logs.push(refresh.log);
     expect(refresh.failures).toEqual([]);
@@ -121,18 +141,23 @@ describe("pulumi-didroute installed from the npm pack tarball, through the dynam
     expect(stack.output("c", CX)).toMatchObject({ trunkGroupSid: sids.group2 });
     expect(stack.output("cg", CX_GROUP)).toMatchObject({ hardFailureThreshold: 9 });
     expect(stack.output("ct", CX_TRUNK)).toMatchObject({ inCapacity: 3 });
+    expect(stack.output("vt", TRUNK)).toMatchObject({ priority: 9 });
+    expect(stack.output("vg", GROUP)).toMatchObject({ capacityLimit: 3 });
 
     const restore = await stack.up(program());
     logs.push(restore.log);
     expect(restore.failures).toEqual([]);
-    expect(restore.steps.map((s) => s.op)).toEqual(["update", "update", "update", "update", "update"]);
+    expect(restore.steps.map((s) => s.op)).toEqual(["update", "update", "update", "update", "update", "update", "update"]);
     expect(f.sandbox.didww.did(ids.didA)).toMatchObject({ trunkId: ids.trunk1 });
     expect(new Set(f.sandbox.didww.trunkGroupMembers(ids.group))).toEqual(new Set([ids.trunk1, ids.trunk2]));
     expect(f.sandbox.carrierx.did(sids.didA)).toMatchObject({ trunk_group_sid: sids.group });
     expect(f.sandbox.carrierx.trunkGroup(cxGroup)).toMatchObject({ hard_failure_threshold: 5 });
     expect(f.sandbox.carrierx.trunk(cxTrunk)?.trunk).toMatchObject({ in_capacity: 10 });
+    expect(f.sandbox.didww.trunk(trunk)).toMatchObject({ attributes: { priority: 5 } });
+    expect(f.sandbox.didww.trunkGroup(group)).toMatchObject({ capacityLimit: 10 });
 
-    const state = JSON.stringify([...stack.state.values()]);
+    const state = stack.plaintext();
+    expect(f.sandbox.didww.trunk(trunk)!.configuration.attributes["auth_password"]).toBe(PBX_PASSWORD);
     const destroy = await stack.destroy();
     logs.push(destroy.log);
     expect(destroy.failures).toEqual([]);
@@ -142,10 +167,15 @@ describe("pulumi-didroute installed from the npm pack tarball, through the dynam
     expect(f.sandbox.carrierx.did(sids.didA)).toMatchObject({ trunk_group_sid: null });
     expect(f.sandbox.carrierx.trunkGroup(cxGroup)).toBeUndefined();
     expect(f.sandbox.carrierx.trunk(cxTrunk)).toBeUndefined();
+    expect(f.sandbox.didww.trunk(trunk)).toBeUndefined();
+    expect(f.sandbox.didww.trunkGroup(group)).toBeUndefined();
+    // The group was emptied before its delete: the trunk in it is not deleted with it.
+    expect(f.sandbox.didww.trunk(ids.trunk3)).toMatchObject({ trunkGroupId: null });
 
     for (const text of [state, ...logs]) {
       expect(text).not.toContain(API_KEY);
       expect(text).not.toContain(TOKEN);
+      expect(text).not.toContain(PBX_PASSWORD);
     }
   });
 
@@ -156,7 +186,7 @@ describe("pulumi-didroute installed from the npm pack tarball, through the dynam
     });
     const up = await stack.up(program());
     expect(up.failures).toEqual([]);
-    expect(f.sandbox.didww.requests.map((r) => r.headers["api-key"])).toEqual([API_KEY, API_KEY]);
+    expect(f.sandbox.didww.requests.map((r) => r.headers["api-key"])).toEqual(Array(6).fill(API_KEY));
     expect(f.sandbox.carrierx.requests.map((r) => r.headers["authorization"])).toEqual(Array(5).fill(`Bearer ${TOKEN}`));
     expect(f.sandbox.carrierx.did(sids.didA)).toMatchObject({ trunk_group_sid: sids.group });
   });

@@ -28,7 +28,9 @@ const didroute = projectRequire("pulumi-didroute");
 const uuid = "9df99644-f1a5-4a3c-99a4-559d758eb96b";
 new didroute.didww.DidTrunkAssignment("a", { didId: uuid, trunkId: uuid });
 new didroute.didww.TrunkGroupMembership("b", { trunkGroupId: uuid, trunkIds: [uuid] });
-let expected = 2;
+new didroute.didww.VoiceInTrunk("vi-trunk", { name: "capture", sip: { host: "pbx.example.com", authPassword: process.env.CAPTURE_SECRET } });
+new didroute.didww.VoiceInTrunkGroup("vi-group", { name: "capture", trunkIds: [uuid] });
+let expected = 4;
 if (didroute.carrierx) {
   new didroute.carrierx.DidTrunkGroupAssignment("c", { didSid: uuid, trunkGroupSid: uuid });
   expected += 1;

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { projectDir, providersOf, type Mode } from "../setup/projects";
-import type { Host } from "./host";
+import { secret, type Host } from "./host";
 import { HostPool, startConfigured, type HostKey } from "./hosts";
 
 export { HostPool };
@@ -18,15 +18,20 @@ export interface Declared {
   name: string;
   /** e.g. "didww:DidTrunkAssignment" */
   kind: string;
+  /** Secret values wrapped with `secret()` (host.ts), as the SDK sends a program's secrets. */
   inputs: Record<string, unknown>;
+  /** The resource's `additionalSecretOutputs`, as its SDK class registers them. */
+  secretOutputs?: readonly string[];
 }
 
+/** Inputs and outputs as the engine keeps them: secret values wrapped, i.e. encrypted in the state file. */
 export interface StateEntry {
   urn: string;
   kind: string;
   id: string;
   inputs: Record<string, any>;
   outputs: Record<string, any>;
+  secretOutputs?: readonly string[];
 }
 
 export interface Step {
@@ -70,6 +75,67 @@ export interface EngineOptions {
 interface Deployment {
   host: Host;
   wrote(): void;
+}
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+function isSecret(value: unknown): value is { value: unknown } {
+  return typeof value === "object" && value !== null && SECRET_SIG in value;
+}
+
+function wrap(value: unknown): unknown {
+  return isSecret(value) ? value : secret(value as string);
+}
+
+/** What the engine sends a provider that does not accept secrets (a dynamic provider): every value unwrapped. */
+function reveal<T>(value: T): T {
+  if (isSecret(value)) return reveal(value.value) as T;
+  if (Array.isArray(value)) return value.map(reveal) as T;
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, reveal(item)])) as T;
+  }
+  return value;
+}
+
+function containsSecrets(value: unknown): boolean {
+  if (isSecret(value)) return true;
+  if (Array.isArray(value)) return value.some(containsSecrets);
+  return typeof value === "object" && value !== null && Object.values(value).some(containsSecrets);
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && !isSecret(value);
+
+/**
+The engine's `annotateSecrets` (sdk/go/common/resource/plugin/provider_plugin.go): an output whose same-named input
+held a secret becomes secret, recursing into objects on both sides, so one secret field does not hide its object.
+*/
+function annotate(outs: Record<string, unknown>, ins: Record<string, unknown>): Record<string, unknown> {
+  const annotated: Record<string, unknown> = { ...outs };
+  for (const [key, input] of Object.entries(ins)) {
+    if (!(key in annotated)) continue;
+    const output = annotated[key];
+    if (isPlainObject(output) && isPlainObject(input)) annotated[key] = annotate(output, input);
+    else if (!isSecret(output) && containsSecrets(input)) annotated[key] = wrap(output);
+  }
+  return annotated;
+}
+
+/** Outputs as the engine records them: secrets carried over from the inputs, and `additionalSecretOutputs`. */
+function recorded(outs: Record<string, unknown>, ins: Record<string, unknown>, secretOutputs: readonly string[] = []): Record<string, any> {
+  const annotated = annotate(outs, ins);
+  for (const key of secretOutputs) if (key in annotated) annotated[key] = wrap(annotated[key]);
+  return annotated;
+}
+
+/** A secret as `pulumi stack export` shows it without --show-secrets: ciphertext, never the value. */
+function encrypted(value: unknown): unknown {
+  if (isSecret(value)) return { [SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270", ciphertext: "[encrypted]" };
+  if (Array.isArray(value)) return value.map(encrypted);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, encrypted(item)]));
+  }
+  return value;
 }
 
 /**
@@ -165,11 +231,11 @@ export class Engine {
     const { provider, Struct } = host.proto;
     const check = new provider.CheckRequest();
     check.setUrn(urnOf(resource.kind, resource.name));
-    check.setOlds(Struct.fromJavaScript(old?.inputs ?? {}));
-    check.setNews(Struct.fromJavaScript({ ...resource.inputs, __provider: this.provider(resource.kind) }));
+    check.setOlds(Struct.fromJavaScript(reveal(old?.inputs ?? {})));
+    check.setNews(Struct.fromJavaScript({ ...reveal(resource.inputs), __provider: this.provider(resource.kind) }));
     const response = await host.rpc("check", check);
     const failures = response.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() }));
-    return failures.length > 0 ? { failures } : { inputs: response.getInputs().toJavaScript() };
+    return failures.length > 0 ? { failures } : { inputs: annotate(response.getInputs().toJavaScript(), resource.inputs) };
   }
 
   private diff(host: Host, old: StateEntry, inputs: Record<string, any>): Promise<any> {
@@ -177,9 +243,9 @@ export class Engine {
     const diff = new provider.DiffRequest();
     diff.setUrn(old.urn);
     diff.setId(old.id);
-    diff.setOlds(Struct.fromJavaScript(old.outputs));
-    diff.setNews(Struct.fromJavaScript(inputs));
-    diff.setOldInputs(Struct.fromJavaScript(old.inputs));
+    diff.setOlds(Struct.fromJavaScript(reveal(old.outputs)));
+    diff.setNews(Struct.fromJavaScript(reveal(inputs)));
+    diff.setOldInputs(Struct.fromJavaScript(reveal(old.inputs)));
     return host.rpc("diff", diff);
   }
 
@@ -215,34 +281,56 @@ export class Engine {
         }
 
         let op: Step["op"] = "create";
+        let deleteFirst = false;
         if (old) {
           const response = await this.diff(host, old, inputs);
           const changes = response.getChanges();
           if (changes === provider.DiffResponse.DiffChanges.DIFF_NONE) op = "same";
           else op = response.getReplacesList().length > 0 ? "replace" : "update";
+          deleteFirst = op === "replace" && response.getDeletebeforereplace();
         }
         const step = { op, name: resource.name };
         if (dryRun || op === "same") return { step };
         wrote();
+        // A delete-before-replace replacement (the provider asked for it) deletes the old resource first; the state
+        // then holds neither until the create succeeds.
+        let deletedFirst = false;
+        const dropOld = () => {
+          if (deletedFirst) this.state.delete(urn);
+        };
         try {
+          const secretOutputs = resource.secretOutputs;
           if (op === "update") {
             const update = new provider.UpdateRequest();
             update.setUrn(urn);
             update.setId(old!.id);
-            update.setOlds(Struct.fromJavaScript(old!.outputs));
-            update.setNews(Struct.fromJavaScript(inputs));
+            update.setOlds(Struct.fromJavaScript(reveal(old!.outputs)));
+            update.setNews(Struct.fromJavaScript(reveal(inputs)));
             const response = await host.rpc("update", update);
-            return { step, apply: () => this.state.set(urn, { ...old!, inputs, outputs: response.getProperties().toJavaScript() }) };
+            const outputs = recorded(response.getProperties().toJavaScript(), inputs, secretOutputs);
+            return { step, apply: () => this.state.set(urn, { ...old!, inputs, outputs, secretOutputs }) };
           }
-          // create, or the create half of a create-before-delete replacement
+          if (old && deleteFirst) {
+            await this.deleteEntry(host, old);
+            deletedFirst = true;
+          }
+          // create, or the create half of a replacement
           const create = new provider.CreateRequest();
           create.setUrn(urn);
-          create.setProperties(Struct.fromJavaScript(inputs));
+          create.setProperties(Struct.fromJavaScript(reveal(inputs)));
           const response = await host.rpc("create", create);
-          const entry = { urn, kind: resource.kind, id: response.getId(), inputs, outputs: response.getProperties().toJavaScript() };
-          return { step, apply: () => this.state.set(urn, entry), ...(old ? { replaced: old } : {}) };
+          const outputs = recorded(response.getProperties().toJavaScript(), inputs, secretOutputs);
+          const entry = { urn, kind: resource.kind, id: response.getId(), inputs, outputs, secretOutputs };
+          return {
+            step,
+            apply: () => {
+              dropOld();
+              this.state.set(urn, entry);
+            },
+            ...(old && !deleteFirst ? { replaced: old } : {}),
+          };
         } catch (error) {
-          return { step, failure: { name: resource.name, rpc: op, message: (error as any).details } };
+          return { step, failure: { name: resource.name, rpc: op, message: (error as any).details }, apply: dropOld };
         }
       });
       declared.forEach((resource, index) => {
@@ -318,16 +406,17 @@ export class Engine {
         const read = new provider.ReadRequest();
         read.setUrn(urn);
         read.setId(entry.id);
-        read.setProperties(Struct.fromJavaScript(entry.outputs));
-        read.setInputs(Struct.fromJavaScript(entry.inputs));
+        read.setProperties(Struct.fromJavaScript(reveal(entry.outputs)));
+        read.setInputs(Struct.fromJavaScript(reveal(entry.inputs)));
         try {
           const response = await host.rpc("read", read);
           if (response.getId() === "") return { step: { op: "gone", name }, apply: () => this.state.delete(urn) };
+          const inputs = response.getInputs()?.toJavaScript();
           const refreshed = {
             ...entry,
             id: response.getId(),
-            outputs: response.getProperties().toJavaScript(),
-            inputs: response.getInputs()?.toJavaScript() ?? entry.inputs,
+            outputs: recorded(response.getProperties().toJavaScript(), entry.outputs, entry.secretOutputs),
+            inputs: inputs === undefined ? entry.inputs : annotate(inputs, entry.inputs),
           };
           return { step: { op: "refresh", name }, apply: () => this.state.set(urn, refreshed) };
         } catch (error) {
@@ -355,12 +444,24 @@ export class Engine {
     const request = new provider.DeleteRequest();
     request.setUrn(entry.urn);
     request.setId(entry.id);
-    request.setProperties(Struct.fromJavaScript(entry.outputs));
+    request.setProperties(Struct.fromJavaScript(reveal(entry.outputs)));
     await host.rpc("delete", request);
   }
 
+  /** A resource's outputs as the engine holds them: secret values still wrapped (see `revealed`). */
   output(name: string, kind: string): Record<string, any> | undefined {
     return this.state.get(urnOf(kind, name))?.outputs;
+  }
+
+  /** The outputs with secrets unwrapped, as a program's `.apply` sees them. */
+  revealed(name: string, kind: string): Record<string, any> | undefined {
+    const outputs = this.output(name, kind);
+    return outputs && reveal(outputs);
+  }
+
+  /** The state as the state file holds it: every secret encrypted, everything else in plain text. */
+  plaintext(): string {
+    return JSON.stringify(encrypted([...this.state.values()]));
   }
 }
 

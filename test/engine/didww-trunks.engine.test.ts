@@ -1,0 +1,3 @@
+import { defineDidwwTrunksEngineSuite } from "./didww-trunks-suite";
+
+defineDidwwTrunksEngineSuite("repository");
