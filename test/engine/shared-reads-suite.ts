@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createSandbox, derivedId, type RecordedRequest, type Sandbox } from "../../sandbox";
-import { useEngineFixture, type Declared } from "./engine";
+import { type Declared } from "./engine";
+import { useEngineFixture } from "./fixture";
 import { secret } from "./host";
 import { MODE_LABELS, type Mode } from "../setup/projects";
 
