@@ -1,7 +1,8 @@
 import nock from "nock";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { configure, resource } from "../provider";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { resource } from "../provider";
 import { mintAccessToken } from "../provider/didww/token";
+import { useConfig, useNock } from "./wire";
 
 /**
 DIDWW API 2026-11-19: bearer access tokens on the wire (reference: didww-2026-11-19.md). Which credential each version
@@ -42,10 +43,6 @@ const didBody = {
   },
 };
 
-function useConfig(values: Record<string, string>) {
-  configure({ get: (key) => values[key] });
-}
-
 /** 2026-11-19 with this test's key and the limiter off (these tests count requests, they do not time them). */
 function useTokenVersion(extra: Record<string, string> = {}) {
   useConfig({ "didww:apiKey": KEY, "didww:apiVersion": VERSION, "didww:maxRequestsPerSecond": "0", ...extra });
@@ -82,18 +79,14 @@ const refused = (detail = "The access token has expired.") => [
   { "www-authenticate": 'Bearer error="invalid_token"' },
 ] as const;
 
-beforeAll(() => nock.disableNetConnect());
+useNock();
 beforeEach(() => {
   KEY = `didww-key-${++keys}-5c0e`;
   for (const name of Object.keys(process.env)) if (name.startsWith("DIDWW_")) delete process.env[name];
 });
 afterEach(() => {
   vi.useRealTimers();
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
 });
-afterAll(() => nock.restore());
 
 describe("which credential", () => {
   it("before 2026-11-19: Api-Key exactly as before, no token request, even with an access token around", async () => {

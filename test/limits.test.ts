@@ -1,7 +1,8 @@
 import nock from "nock";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { configure, resource } from "../provider";
 import { backoffDelay } from "../provider/http";
+import { useConfig, useNock } from "./wire";
 
 /**
 The rate limiter and the settings that tune it. Arrival times are recorded by nock; the assertions are about how
@@ -15,10 +16,6 @@ const CX_DID = "e8df62d5-07a3-4189-a67e-87585067c5fe";
 const did = resource("didww:DidTrunkAssignment");
 const members = resource("didww:TrunkGroupMembership");
 const cx = resource("carrierx:DidTrunkGroupAssignment");
-
-function useConfig(values: Record<string, string>) {
-  configure({ get: (key) => values[key] });
-}
 
 const didDocument = {
   data: {
@@ -48,16 +45,10 @@ function busiestWindow(times: number[], ms: number): number {
   return most;
 }
 
-beforeAll(() => nock.disableNetConnect());
+useNock();
 beforeEach(() => {
   for (const name of Object.keys(process.env)) if (/^(DIDWW|CARRIERX)_/.test(name)) delete process.env[name];
 });
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.restore());
 
 describe("one rate limiter per endpoint and credential", () => {
   it("is shared by every DIDWW resource kind of the process, and not by CarrierX", async () => {

@@ -1,6 +1,7 @@
 import nock from "nock";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { configure, DidrouteError, resource } from "../provider";
+import { useNock } from "./wire";
 
 /**
 Reads shared by concurrent operations (provider/batch.ts), pinned with nock: operations started together queue for
@@ -66,17 +67,11 @@ async function stderrOf<T>(body: () => Promise<T>): Promise<{ result: T; log: st
   }
 }
 
-beforeAll(() => nock.disableNetConnect());
+useNock();
 beforeEach(() => {
   for (const name of Object.keys(process.env)) if (/^(DIDWW|CARRIERX)_/.test(name)) delete process.env[name];
   useConfig({});
 });
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.restore());
 
 describe("DIDWW DIDs", () => {
   it("reads started together share one filter[id] request; a DID missing from the answer is gone, for it alone", async () => {
