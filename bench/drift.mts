@@ -11,17 +11,18 @@ DIDs costs with `didroute plan` against one Read per resource through the dynami
 - Reads: one host, configured as the engine does, sent 1,000 Read RPCs at once with the state each resource held
   before the drift. Wall time is first Read sent to last answer (host start and Configure excluded).
 
-Goals, for each file: plan requests <= 10 and reads wall / plan wall >= 50. Each measurement also checks that it found
-exactly the 10 drifted DIDs.
+Goals: plan requests <= 10 for each file. Each measurement also checks that it found exactly the 10 drifted DIDs.
+(Before shared reads, each Read was a GET of its own, and a goal was plan >= 50x faster than the reads. The reads now
+share requests (provider/batch.ts): how many depends on how fast the host takes 1,000 RPCs at once, so their
+requests and the speed-up are shown, and the large estate (estate.mts) holds the goals for shared reads.)
 */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { derivedId, type Sandbox } from "../dist/sandbox/index.js";
 import type { Host } from "../test/engine/host.ts";
-import { endHosts, median, root, round, sendAll, startConfiguredHost, type Goal } from "./harness.mts";
+import { endHosts, median, root, round, runProcess, sendAll, startConfiguredHost, type Goal } from "./harness.mts";
 import { API_KEY, LATENCY_MS, routingOf, serveWorld, trunkGroup, trunks, type Routing } from "./world.mts";
 
 export const DRIFT = {
@@ -30,7 +31,7 @@ export const DRIFT = {
   rate: 20,
   /** How many times each plan runs; its wall time is the median (a Node start varies more than the requests). */
   planRuns: 3,
-  goals: { maxPlanRequests: 10, minSpeedup: 50 },
+  goals: { maxPlanRequests: 10 },
 } as const;
 
 // --- The world -----------------------------------------------------------------------------------------------------
@@ -135,25 +136,6 @@ export interface PlanFigures {
 
 /** The built CLI, as `npx didroute` runs it. */
 const cli = path.join(root, "dist", "cli", "index.js");
-
-/** Runs Node with `args` in the repository, timed from spawn to exit. */
-function runProcess(
-  args: string[],
-  env: Record<string, string | undefined>,
-): Promise<{ wallMs: number; exitCode: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    let wallMs = NaN;
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("exit", () => (wallMs = performance.now() - started));
-    child.on("close", (code) => resolve({ wallMs, exitCode: code, stdout, stderr }));
-  });
-}
 
 /**
 Records when each DIDWW request reaches the API (the fault layer calls the API's handle() at the time of the call,
@@ -402,19 +384,13 @@ export async function runDrift(providerText: string): Promise<DriftResult> {
       byId: round(reads.wallSeconds / byId.wallSeconds, 1),
     };
     const checks: DriftGoal[] = [];
-    for (const [figures, ratio] of [[byName, speedup.byName], [byId, speedup.byId]] as const) {
+    for (const figures of [byName, byId]) {
       checks.push(
         {
           file: figures.file,
           goal: `plan requests <= ${DRIFT.goals.maxPlanRequests}`,
           actual: figures.requests,
           pass: figures.requests <= DRIFT.goals.maxPlanRequests,
-        },
-        {
-          file: figures.file,
-          goal: `reads wall / plan wall >= ${DRIFT.goals.minSpeedup}`,
-          actual: `${ratio}x (${reads.wallSeconds} s / ${figures.wallSeconds} s)`,
-          pass: ratio >= DRIFT.goals.minSpeedup,
         },
         {
           file: figures.file,

@@ -3,6 +3,7 @@ What both parts of the bench (run.mts, drift.mts) measure with: dynamic-provider
 them, configured for the sandbox, and ended however the bench ends; the captured provider text; requests sent all at
 once and timed; and the figures (rounding, quantiles, tables, goals). Linux only (/proc).
 */
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -91,11 +92,12 @@ async function startRecordedHost(env: Record<string, string | undefined>): Promi
 }
 
 /**
-A host configured, as the engine configures it, for the sandbox's DIDWW API with the provider's limiter at
-`maxRequestsPerSecond` ("0": off). `node` is the host's own process (the launcher is its parent). End it with endHosts.
+A host configured, as the engine configures it, for the sandbox's DIDWW API (or `endpoint`, another server in front of
+it) with the provider's limiter at `maxRequestsPerSecond` ("0": off). `node` is the host's own process (the launcher
+is its parent). End it with endHosts.
 */
 export async function startConfiguredHost(
-  sandbox: Sandbox,
+  sandbox: Sandbox | { endpoint: string },
   maxRequestsPerSecond: string,
   env: Record<string, string | undefined> = { HOME: process.env["HOME"] },
 ): Promise<{ host: Host; node: number }> {
@@ -106,7 +108,7 @@ export async function startConfiguredHost(
     configure.setArgs(
       Struct.fromJavaScript({
         "didww:apiKey": secret(API_KEY),
-        "didww:endpoint": sandbox.urls.didww,
+        "didww:endpoint": "endpoint" in sandbox ? sandbox.endpoint : sandbox.urls.didww,
         "didww:maxRequestsPerSecond": maxRequestsPerSecond,
       }),
     );
@@ -145,6 +147,25 @@ export function peakMemoryMiB(pid: number): number | null {
 /** The `__provider` text of each resource kind, as a program serializes it (test/engine's capture), with API_KEY. */
 export function providerTexts(): Promise<Record<string, string>> {
   return captureProviders(root, API_KEY, path.join(root, "test", "engine", "capture-providers.cjs"));
+}
+
+/** Runs Node with `args` in the repository, timed from spawn to exit. */
+export function runProcess(
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<{ wallMs: number; exitCode: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let wallMs = NaN;
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("exit", () => (wallMs = performance.now() - started));
+    child.on("close", (code) => resolve({ wallMs, exitCode: code, stdout, stderr }));
+  });
 }
 
 // --- All at once ---------------------------------------------------------------------------------------------------

@@ -5,11 +5,18 @@ limiter at 50/s, checked against the goals (wall time <= 1.10 x the 10 s floor, 
 429), once with it off (baseline), each with a fresh sandbox and host. Then the drift check (bench/drift.mts): 1,000
 DIDs, 10 of them re-routed by hand, against a sandbox limited to 20 requests per second with 20 ms latency, found with
 `didroute plan` (the built CLI, a routing file by name and one by id) and with one Read per resource through the host
-(as `pulumi refresh --parallel`), checked against its goals (plan <= 10 requests, >= 50x faster than the reads).
+(as `pulumi refresh --parallel`), checked against its goal (plan <= 10 requests); the reads share requests now, and
+their requests and the speed-up are shown.
 Prints the tables, writes bench/results.json (the drift figures under `drift`).
 
 `--probe` also loads bench/host-probe.cjs into the host, observation only, to record when the limiter grants each slot,
 when each request starts and the host's event-loop delay; it writes bench/results.probe.json, not results.json.
+
+Then the large estate (bench/estate.mts): 1,000 DIDWW DIDs in 8 groups at 10 requests per second with 20 ms latency,
+the first `up` of the exported file and an `up --refresh` with 16 and with 64 operations in flight, and
+`didroute export`, each `--runs N` times (default 3; figures are medians), next to the figures recorded on the code
+before shared reads (bench/estate-baseline.json). `--estate` measures only this part and replaces only its figures in
+results.json.
 
 Exit status: 0 whenever it measured, goals met or not (MISS is printed and recorded); 1 when it could not measure; 2 on
 an unknown option; 128 + n on signal n. No host process outlives it. Linux only (/proc); Node 24 runs it as is.
@@ -21,6 +28,7 @@ import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { derivedId } from "../dist/sandbox/index.js";
 import type { Host } from "../test/engine/host.ts";
 import { DRIFT_TITLE, driftNotes, driftRows, runDrift } from "./drift.mts";
+import { ESTATE, ESTATE_TITLE, estateRows, runEstate, summarize, type EstateResult } from "./estate.mts";
 import {
   endHosts,
   goalLine,
@@ -44,9 +52,14 @@ const DIDS = 500;
 const RATE = 50;
 const KIND = "didww:DidTrunkAssignment";
 const GOALS = { maxRatio: 1.1, maxFailures: 0, maxThrottledShare: 0.01 };
-const probe = process.argv.includes("--probe");
-const unknownOption = process.argv.slice(2).find((arg) => arg !== "--probe");
+const args = process.argv.slice(2);
+const probe = args.includes("--probe");
+const estateOnly = args.includes("--estate");
+const runsAt = args.indexOf("--runs");
+const estateRuns = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
+const unknownOption = args.find((arg, i) => !["--probe", "--estate", "--runs"].includes(arg) && !(i === runsAt + 1 && runsAt >= 0));
 const resultsPath = path.join(root, "bench", probe ? "results.probe.json" : "results.json");
+const baselinePath = path.join(root, "bench", "estate-baseline.json");
 
 // --- The world -----------------------------------------------------------------------------------------------------
 
@@ -345,9 +358,35 @@ function probeRows(runs: RunResult[]): string[][] {
   ];
 }
 
+/**
+The estate figures recorded on the code before shared reads, with where they were measured, if recorded; summarized
+as the bench summarizes now.
+*/
+function estateBaseline(): { measuredOn: Record<string, unknown>; result: EstateResult } | undefined {
+  if (!existsSync(baselinePath)) return undefined;
+  const baseline = JSON.parse(readFileSync(baselinePath, "utf8")) as { measuredOn: Record<string, unknown>; result: EstateResult };
+  baseline.result.summary = summarize(baseline.result.runs, baseline.result.parameters.inFlight);
+  return baseline;
+}
+
+async function measureEstate(providers: Record<string, string>): Promise<Record<string, unknown>> {
+  const result = await runEstate(providers, { ...ESTATE, runs: estateRuns }, { progress: (line) => console.log(`  ${line}`) });
+  const before = estateBaseline();
+  console.log(`\n${ESTATE_TITLE}, ${result.parameters.resources} resources; medians of ${result.parameters.runs} runs:`);
+  console.log(table(estateRows(result, before?.result)));
+  if (before !== undefined) console.log(`  before: ${JSON.stringify(before.measuredOn)}`);
+  console.log("\ngoals (large estate):");
+  for (const g of result.goals.checks) console.log(goalLine(g, g.measure));
+  return {
+    generatedAt: new Date().toISOString(),
+    before: before === undefined ? null : { measuredOn: before.measuredOn, summary: before.result.summary },
+    ...result,
+  };
+}
+
 async function main(): Promise<number> {
-  if (unknownOption !== undefined) {
-    console.error(`bench: unknown option ${unknownOption} (the only option is --probe)`);
+  if (unknownOption !== undefined || !(estateRuns >= 1)) {
+    console.error(`bench: unknown option ${unknownOption ?? "--runs"} (options: --probe, --estate, --runs N)`);
     return 2;
   }
   if (!existsSync(path.join(root, "dist", "provider", "index.js"))) {
@@ -355,6 +394,15 @@ async function main(): Promise<number> {
     return 1;
   }
   const providers = await providerTexts();
+  if (estateOnly) {
+    console.log(`bench: the large estate only, ${estateRuns} runs`);
+    const estate = await measureEstate(providers);
+    const previous = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, "utf8")) : {};
+    writeFileSync(resultsPath, `${JSON.stringify({ ...previous, estate }, null, 2)}\n`);
+    if (leftBehind.length > 0) console.log(`\nWARNING: host processes outlived close and were killed: ${leftBehind.join(", ")}`);
+    console.log(`\nwrote the estate figures into ${path.relative(process.cwd(), resultsPath)}`);
+    return 0;
+  }
   const providerText = providers[KIND];
   if (providerText === undefined) throw new Error(`no captured provider for ${KIND}`);
   const providerSizes = Object.fromEntries(Object.entries(providers).map(([kind, text]) => [kind, Buffer.byteLength(text)]));
@@ -410,6 +458,7 @@ async function main(): Promise<number> {
   for (const note of driftNotes(drift)) console.log(`  ${note}`);
   console.log("\ngoals (drift check):");
   for (const g of drift.goals.checks) console.log(goalLine(g, g.file));
+  const estate = await measureEstate(providers);
   if (leftBehind.length > 0) console.log(`\nWARNING: host processes outlived close and were killed: ${leftBehind.join(", ")}`);
 
   const results = {
@@ -429,6 +478,7 @@ async function main(): Promise<number> {
     goals: { allPassed: goals.every((g) => g.pass), checks: goals },
     runs: { limited, baseline },
     drift,
+    estate,
     hostProcessesLeftBehind: leftBehind,
   };
   writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);

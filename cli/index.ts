@@ -3,12 +3,14 @@
 `didroute`: the command-line side of pulumi-didroute. Each command lives in its own module and returns the process
 exit code, so the commands can also be run (and tested) in-process.
 */
+import { runExport } from "./export";
 import { runPlan } from "./plan";
 import { runSandbox } from "./sandbox";
 import { runToken } from "./token";
 import { runValidate } from "./validate";
 
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
+  export: { summary: "write the routing file of the account as it is routed now (to bring it under code)", run: runExport },
   plan: { summary: "show what pulumi up would change: a routing file against the live APIs (drift check)", run: runPlan },
   sandbox: { summary: "serve the embedded DIDWW and CarrierX sandbox API on 127.0.0.1", run: runSandbox },
   token: { summary: "mint a DIDWW access token (API 2026-11-19), e.g. a read-only one for CI", run: runToken },

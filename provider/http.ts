@@ -1,4 +1,5 @@
 import type { Got } from "got" with { "resolution-mode": "import" };
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import { DidrouteError, type ApiSystem } from "./errors";
 import { operationStartedAt } from "./operation";
@@ -84,7 +85,14 @@ export interface HttpClientOptions {
   idempotentPost?: boolean;
 }
 
-export type HttpSend = (request: HttpRequest) => Promise<HttpResponse>;
+export interface HttpSend {
+  (request: HttpRequest): Promise<HttpResponse>;
+  /**
+  Waits for the next slot of the rate limiter this client shares, for a request that is decided only once the slot
+  has come (the shared reads of batch.ts). Send it within `inTakenSlot`, which hands it that slot.
+  */
+  slot(): Promise<void>;
+}
 
 export const USER_AGENT = `pulumi-didroute/${VERSION}`;
 
@@ -144,9 +152,22 @@ interface Attempts {
   attempts: number;
   lastStatus?: number;
   budgetSpent: boolean;
+  /** The first attempt goes out in a slot the caller already took (inTakenSlot). */
+  slotTaken: boolean;
   attemptHeaders?: () => Promise<Record<string, string>>;
   /** What `attemptHeaders` threw: the request's failure, not a network error. */
   failure?: unknown;
+}
+
+/** A slot taken by `slot()` and not yet used by a request. */
+const takenSlots = new AsyncLocalStorage<{ used: boolean }>();
+
+/**
+Runs `body` in a slot of the rate limiter already taken with `slot()`: the first request sent within it goes out
+without waiting for another; any further request (a next page, a retry) takes a slot of its own, as always.
+*/
+export function inTakenSlot<T>(body: () => Promise<T>): Promise<T> {
+  return takenSlots.run({ used: false }, body);
 }
 
 /**
@@ -197,8 +218,9 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
           // attempt's timeout after these hooks: waiting for a slot is not counted against it.
           beforeRequest: [
             async (requestOptions) => {
-              await limiter();
               const state = attemptsOf(requestOptions.context);
+              if (state.slotTaken) state.slotTaken = false;
+              else await limiter();
               state.attempts += 1;
               if (state.attemptHeaders === undefined) return;
               try {
@@ -223,14 +245,18 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
   const basePath = new URL(options.baseUrl).pathname.replace(/\/$/, "");
   const budgetKey = `${options.configPrefix}:operationTimeoutSeconds`;
 
-  return async (request) => {
+  const send = async (request: HttpRequest): Promise<HttpResponse> => {
     const described = `${request.method} ${basePath}/${request.path}`;
+    const taken = takenSlots.getStore();
+    const slotTaken = taken !== undefined && !taken.used;
+    if (taken !== undefined) taken.used = true;
     const got = await client();
     const startedAt = Date.now();
     const state: Attempts = {
       deadline: (operationStartedAt() ?? startedAt) + limits.operationTimeoutMs,
       attempts: 0,
       budgetSpent: false,
+      slotTaken,
       ...(request.attemptHeaders ? { attemptHeaders: request.attemptHeaders } : {}),
     };
     const summary = () => {
@@ -270,6 +296,7 @@ export function createHttpClient(options: HttpClientOptions): HttpSend {
       retries: summary(),
     };
   };
+  return Object.assign(send, { slot: limiter });
 }
 
 /**

@@ -26,3 +26,12 @@ export function operationStartedAt(): number | undefined {
 export function operationName(): string | undefined {
   return current.getStore()?.name;
 }
+
+/**
+Runs `body` for operations that share its requests (batch.ts), counted from `startedAt`, the start of the earliest of
+them: no retry starts after the first of their budgets is spent. `name` is theirs when they are all the same kind.
+*/
+export function onBehalfOf<T>(startedAt: number | undefined, name: string | undefined, body: () => Promise<T>): Promise<T> {
+  if (startedAt === undefined) return body();
+  return current.run(name === undefined ? { startedAt } : { startedAt, name }, body);
+}

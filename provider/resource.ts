@@ -18,3 +18,22 @@ export interface ResourceOperations<Inputs, Outputs> {
 export function notice(message: string): void {
   process.stderr.write(`pulumi-didroute: ${message}\n`);
 }
+
+/** What creates found already as declared since the last line was written (see `adoptedAsDeclared`). */
+let adopted: string[] = [];
+
+/**
+Says that a create found `what` (e.g. "DIDWW DID +16091609123456797") already as declared, and sent no PATCH. Creates
+that shared a read finish together, so their names are gathered into one line per turn of the event loop: a
+thousand DIDs adopted 64 at a time make about 16 lines, not a thousand.
+*/
+export function adoptedAsDeclared(what: string): void {
+  adopted.push(what);
+  if (adopted.length > 1) return;
+  setImmediate(() => {
+    const names = adopted;
+    adopted = [];
+    const count = names.length === 1 ? "" : ` (${names.length})`;
+    notice(`already as declared, adopted without a PATCH${count}: ${names.join(", ")}`);
+  });
+}

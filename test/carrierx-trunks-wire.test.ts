@@ -1,8 +1,9 @@
 import nock from "nock";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { configure, DidrouteError, resource } from "../provider";
 import { unsent } from "../provider/http";
 import { createSandbox } from "../sandbox";
+import { useNock } from "./wire";
 
 /**
 The exact requests of CarrierX trunk groups and trunks (reference: carrierx-api.md §4), pinned with nock, and the
@@ -128,18 +129,12 @@ async function failure(promise: Promise<unknown>): Promise<DidrouteError> {
   return thrown;
 }
 
-beforeAll(() => nock.disableNetConnect());
+useNock();
 beforeEach(() => {
   delete process.env["CARRIERX_TOKEN"];
   delete process.env["CARRIERX_ENDPOINT"];
   configure({ get: (key) => ({ "carrierx:token": TOKEN })[key] });
 });
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.restore());
 
 describe("CarrierX TrunkGroup on the wire", () => {
   it("create looks the name up, then POSTs exactly the declared fields; outputs carry CarrierX's defaults", async () => {

@@ -1,6 +1,7 @@
 import nock from "nock";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { configure, DidrouteError, resource } from "../provider";
+import { beforeEach, describe, expect, it } from "vitest";
+import { DidrouteError, resource } from "../provider";
+import { useConfig, useNock } from "./wire";
 
 /**
 The exact requests CarrierX documents (reference: carrierx-api.md §2, §3.7–3.9), pinned with nock, and the errors a
@@ -16,10 +17,6 @@ const OTHER_DID = "2a0c5e1e-8f5b-4d0e-9d8a-1f6a2b3c4d5e";
 
 const assignment = resource("carrierx:DidTrunkGroupAssignment");
 const didPath = (sid: string) => `/core/v2/phonenumber/dids/${sid}`;
-
-function useConfig(values: Record<string, string>) {
-  configure({ get: (key) => values[key] });
-}
 
 /** The documented GET sample (§3.7), with the given sid and trunk group. */
 const didObject = (sid: string, trunkGroupSid: string | null) => ({
@@ -60,18 +57,12 @@ async function failure(promise: Promise<unknown>): Promise<DidrouteError> {
   return thrown;
 }
 
-beforeAll(() => nock.disableNetConnect());
+useNock();
 beforeEach(() => {
   delete process.env["CARRIERX_TOKEN"];
   delete process.env["CARRIERX_ENDPOINT"];
   useConfig({ "carrierx:token": TOKEN });
 });
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.restore());
 
 describe("CarrierX wire format", () => {
   it("create sets the trunk group with a PATCH whose body is exactly {trunk_group_sid}", async () => {

@@ -1,7 +1,8 @@
 import nock from "nock";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { configure, resource } from "../provider";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { resource } from "../provider";
 import { mintAccessToken } from "../provider/didww/token";
+import { useConfig, useNock } from "./wire";
 
 /**
 DIDWW API 2026-11-19: bearer access tokens on the wire (reference: didww-2026-11-19.md). Which credential each version
@@ -42,10 +43,6 @@ const didBody = {
   },
 };
 
-function useConfig(values: Record<string, string>) {
-  configure({ get: (key) => values[key] });
-}
-
 /** 2026-11-19 with this test's key and the limiter off (these tests count requests, they do not time them). */
 function useTokenVersion(extra: Record<string, string> = {}) {
   useConfig({ "didww:apiKey": KEY, "didww:apiVersion": VERSION, "didww:maxRequestsPerSecond": "0", ...extra });
@@ -82,18 +79,14 @@ const refused = (detail = "The access token has expired.") => [
   { "www-authenticate": 'Bearer error="invalid_token"' },
 ] as const;
 
-beforeAll(() => nock.disableNetConnect());
+useNock();
 beforeEach(() => {
   KEY = `didww-key-${++keys}-5c0e`;
   for (const name of Object.keys(process.env)) if (name.startsWith("DIDWW_")) delete process.env[name];
 });
 afterEach(() => {
   vi.useRealTimers();
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
 });
-afterAll(() => nock.restore());
 
 describe("which credential", () => {
   it("before 2026-11-19: Api-Key exactly as before, no token request, even with an access token around", async () => {
@@ -202,9 +195,10 @@ describe("one token per process and key", () => {
     const others = ["0b0c5e1e-8f5b-4d0e-9d8a-1f6a2b3c4d51", "0b0c5e1e-8f5b-4d0e-9d8a-1f6a2b3c4d52", "0b0c5e1e-8f5b-4d0e-9d8a-1f6a2b3c4d53"];
     for (const id of others) api("shared-token").patch(`/v3/dids/${id}`).reply(200, { data: { ...didAnswer.data, id } });
     api("shared-token").patch(`/v3/voice_in_trunk_groups/${GROUP}`).reply(200, groupAnswer);
+    // Updates: each sends its PATCH (creates started together would share a read first, provider/batch.ts).
     await Promise.all([
-      ...others.map((id) => did.create({ didId: id, trunkId: TRUNK })),
-      members.create({ trunkGroupId: GROUP, trunkIds: [TRUNK] }),
+      ...others.map((id) => did.update(id, { didId: id, trunkId: null, trunkGroupId: null, number: "1" }, { didId: id, trunkId: TRUNK })),
+      members.update(GROUP, { trunkGroupId: GROUP, trunkIds: [] }, { trunkGroupId: GROUP, trunkIds: [TRUNK] }),
     ]);
     // A later operation of the same process reuses it.
     api("shared-token").get(`/v3/voice_in_trunk_groups/${GROUP}`).query(true).reply(200, {
@@ -273,8 +267,11 @@ describe("one token per process and key", () => {
       api("revoked").patch(`/v3/dids/${id}`).reply(...refused());
       api("fresh").patch(`/v3/dids/${id}`).reply(200, { data: { ...didAnswer.data, id } });
     }
-    const created = await Promise.all(ids.map((id) => did.create({ didId: id, trunkId: TRUNK })));
-    expect(created.map((c) => c.id)).toEqual(ids);
+    // Updates: each sends its PATCH (creates started together would share a read first, provider/batch.ts).
+    const updated = await Promise.all(
+      ids.map((id) => did.update(id, { didId: id, trunkId: null, trunkGroupId: null, number: "1" }, { didId: id, trunkId: TRUNK })),
+    );
+    expect(updated.map((u) => u.outs.didId)).toEqual(ids);
   });
 
   it("a token refused again after a fresh mint fails the operation, pointing at the key's allowed addresses", async () => {

@@ -1,9 +1,10 @@
 import nock from "nock";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { configure, resource } from "../provider";
 import { didwwClient } from "../provider/didww/client";
 import { SIP_DEFAULTS, TRUNK_DEFAULTS } from "../sandbox/didww/assumptions";
 import { schemaViolations, type DidwwSchema } from "./didww-schemas";
+import { useNock } from "./wire";
 
 /**
 VoiceInTrunk and VoiceInTrunkGroup on the wire, pinned with nock: the exact request of every operation, each body
@@ -76,18 +77,14 @@ const list = (data: unknown[]) => ({ data, meta: { api_version: "2026-04-16", to
 const page = { "page[number]": "1", "page[size]": "100" };
 const nothingNamed = (name: string) => nock(BASE).get("/v3/voice_in_trunks").query({ "filter[name]": name, ...page }).reply(200, list([]));
 
-beforeAll(() => nock.disableNetConnect());
+useNock();
 beforeEach(() => {
   configure({ get: (key) => ({ "didww:apiKey": KEY })[key] });
   sent.length = 0;
 });
 afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
   for (const { schema, body } of sent) expect(schemaViolations(schema, body), JSON.stringify(body)).toEqual([]);
 });
-afterAll(() => nock.restore());
 
 describe("VoiceInTrunk on the wire", () => {
   it("create: looks the name up, then POSTs the declared attributes and configuration, nothing else", async () => {

@@ -1,6 +1,7 @@
 import nock from "nock";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { configure, resource } from "../provider";
+import { beforeEach, describe, expect, it } from "vitest";
+import { resource } from "../provider";
+import { useConfig, useNock } from "./wire";
 
 /**
 The exact requests DIDWW documents, pinned with nock for both API generations (reference: didww-api.md §3.3, §5.4,
@@ -19,10 +20,6 @@ const OTHER_GROUP = "b2319703-ce6c-480d-bb53-614e7abcfc96";
 const did = resource("didww:DidTrunkAssignment");
 const members = resource("didww:TrunkGroupMembership");
 
-function useConfig(values: Record<string, string>) {
-  configure({ get: (key) => values[key] });
-}
-
 const didDocument = (relationships: Record<string, unknown> = {}) => ({
   data: { id: DID, type: "dids", attributes: { number: "16091609123456797" }, relationships },
   meta: { api_version: "2026-04-16" },
@@ -39,18 +36,12 @@ function headers(version: string) {
   };
 }
 
-beforeAll(() => nock.disableNetConnect());
+useNock();
 beforeEach(() => {
   delete process.env["DIDWW_API_KEY"];
   delete process.env["DIDWW_ENDPOINT"];
   delete process.env["DIDWW_API_VERSION"];
 });
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.restore());
 
 describe.each([
   {

@@ -48,13 +48,16 @@ beforeEach(async () => {
 });
 afterEach(() => sandbox?.close());
 
-/** A step's `run` script under `bash -e` (as GitHub runs it) in the checked-out workspace. */
+/**
+A step's `run` script as GitHub runs a `bash` step (`bash --noprofile --norc -eo pipefail {0}`), in the checked-out
+workspace. Without --norc, a bash whose stdin is a socket (as a child process's is here) reads ~/.bashrc.
+*/
 async function runStep(script: string, env: Record<string, string> = {}) {
   const summary = path.join(workspace, "summary.md");
   writeFileSync(summary, "");
   // `npx didroute …` is the package's bin; here the built CLI.
   const prelude = `npx() { [ "$1" = didroute ] || exit 99; shift; node ${JSON.stringify(cli)} "$@"; }\n`;
-  const ended = await runToEnd("bash", ["-e", "-c", prelude + script], {
+  const ended = await runToEnd("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", prelude + script], {
     cwd: workspace,
     env: {
       PATH: process.env["PATH"] ?? "",

@@ -1,11 +1,13 @@
 import nock from "nock";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { configure, resource } from "../provider";
 import { backoffDelay } from "../provider/http";
+import { useConfig, useNock } from "./wire";
 
 /**
 The rate limiter and the settings that tune it. Arrival times are recorded by nock; the assertions are about how
-many requests share a window, never about how fast anything ran.
+many requests share a window, never about how fast anything ran. The requests are updates' PATCHes: reads started
+together would share requests (provider/batch.ts, test/shared-reads.test.ts).
 */
 const DID = "9df99644-f1a5-4a3c-99a4-559d758eb96b";
 const GROUP = "714e8148-0aea-4cb6-8680-bd1d06453418";
@@ -14,10 +16,6 @@ const CX_DID = "e8df62d5-07a3-4189-a67e-87585067c5fe";
 const did = resource("didww:DidTrunkAssignment");
 const members = resource("didww:TrunkGroupMembership");
 const cx = resource("carrierx:DidTrunkGroupAssignment");
-
-function useConfig(values: Record<string, string>) {
-  configure({ get: (key) => values[key] });
-}
 
 const didDocument = {
   data: {
@@ -29,6 +27,12 @@ const didDocument = {
 };
 const groupDocument = { data: { id: GROUP, type: "voice_in_trunk_groups", attributes: {}, relationships: { voice_in_trunks: { data: [] } } } };
 const cxDid = { did_sid: CX_DID, phonenumber: "15162065574", trunk_group_sid: null };
+const TRUNK = "41b94706-325e-4704-a433-d65105758836";
+const CX_GROUP = "c7eae0b4-5eda-4964-8998-d514903b4af0";
+const cxOutputs = { didSid: CX_DID, trunkGroupSid: null, phonenumber: "15162065574" };
+/** One PATCH routing the DID to TRUNK. */
+const updateDid = () =>
+  did.update(DID, { didId: DID, trunkId: null, trunkGroupId: null, number: "16091609123456797" }, { didId: DID, trunkId: TRUNK });
 
 /** The most requests that arrived within any window of `ms` milliseconds (for "no limit": all at once). */
 function busiestWindow(times: number[], ms: number): number {
@@ -41,16 +45,10 @@ function busiestWindow(times: number[], ms: number): number {
   return most;
 }
 
-beforeAll(() => nock.disableNetConnect());
+useNock();
 beforeEach(() => {
   for (const name of Object.keys(process.env)) if (/^(DIDWW|CARRIERX)_/.test(name)) delete process.env[name];
 });
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
-afterAll(() => nock.restore());
 
 describe("one rate limiter per endpoint and credential", () => {
   it("is shared by every DIDWW resource kind of the process, and not by CarrierX", async () => {
@@ -58,14 +56,14 @@ describe("one rate limiter per endpoint and credential", () => {
     const didww: number[] = [];
     const carrierx: number[] = [];
     nock("https://api.didww.com")
-      .get(`/v3/dids/${DID}`).query(true).times(3).reply(200, () => (didww.push(Date.now()), didDocument))
-      .get(`/v3/voice_in_trunk_groups/${GROUP}`).query(true).times(3).reply(200, () => (didww.push(Date.now()), groupDocument));
+      .patch(`/v3/dids/${DID}`).times(3).reply(200, () => (didww.push(Date.now()), didDocument))
+      .patch(`/v3/voice_in_trunk_groups/${GROUP}`).times(3).reply(200, () => (didww.push(Date.now()), groupDocument));
     nock("https://api.carrierx.com")
-      .get(`/core/v2/phonenumber/dids/${CX_DID}`).times(2).reply(200, () => (carrierx.push(Date.now()), cxDid));
+      .patch(`/core/v2/phonenumber/dids/${CX_DID}`).times(2).reply(200, () => (carrierx.push(Date.now()), cxDid));
     await Promise.all([
-      ...[1, 2, 3].map(() => did.read(DID, {})),
-      ...[1, 2, 3].map(() => members.read(GROUP, {})),
-      ...[1, 2].map(() => cx.read(CX_DID, {})),
+      ...[1, 2, 3].map(() => updateDid()),
+      ...[1, 2, 3].map(() => members.update(GROUP, { trunkGroupId: GROUP, trunkIds: [] }, { trunkGroupId: GROUP, trunkIds: [] })),
+      ...[1, 2].map(() => cx.update(CX_DID, cxOutputs, { didSid: CX_DID, trunkGroupSid: CX_GROUP })),
     ]);
     // Six DIDWW requests at 2 per second, across both kinds: the sixth cannot leave before two full windows have
     // passed (arrival times trail the limiter by a few milliseconds, hence the allowance).
@@ -80,8 +78,8 @@ describe("one rate limiter per endpoint and credential", () => {
   it("0 turns it off", async () => {
     useConfig({ "didww:apiKey": "unlimited-key", "didww:maxRequestsPerSecond": "0" });
     const times: number[] = [];
-    nock("https://api.didww.com").get(`/v3/dids/${DID}`).query(true).times(12).reply(200, () => (times.push(Date.now()), didDocument));
-    await Promise.all(Array.from({ length: 12 }, () => did.read(DID, {})));
+    nock("https://api.didww.com").patch(`/v3/dids/${DID}`).times(12).reply(200, () => (times.push(Date.now()), didDocument));
+    await Promise.all(Array.from({ length: 12 }, () => updateDid()));
     expect(busiestWindow(times, 1000)).toBe(12);
   });
 });

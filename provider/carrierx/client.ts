@@ -1,5 +1,5 @@
-import { batchLoader } from "../batch";
-import { DidrouteError } from "../errors";
+import { SharedReadFailure, SharedReads, type ReadOrWrote } from "../batch";
+import { DidrouteError, isNotFound } from "../errors";
 import { cachedPerSettings, createHttpClient, type HttpRequest, type HttpSend } from "../http";
 import { carrierxSettings, type CarrierxSettings } from "../settings";
 import {
@@ -42,11 +42,26 @@ export class CarrierxClient {
   readonly basePath: string;
   private readonly send: HttpSend;
   private readonly token: string;
-  /** Concurrent lookups by number share requests (see batch.ts and findDids). */
-  private readonly didByNumber = batchLoader(
-    async (numbers) => new Map((await this.findDids({ numbers })).map((did) => [did.phonenumber, did])),
-    { max: PAGE_LIMIT },
-  );
+  /** Reads of concurrent operations share requests (see batch.ts and findDids): DIDs by sid and by number. */
+  private readonly didsBySid: SharedReads<Did> = new SharedReads({
+    slot: () => this.send.slot(),
+    max: PAGE_LIMIT,
+    one: async (sid) => {
+      try {
+        return await this.getDid(sid);
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+    many: async (sids) => new Map((await this.findDids({ sids }, didSubject)).map((did) => [did.didSid, did])),
+  });
+  private readonly didsByNumber: SharedReads<Did> = new SharedReads({
+    slot: () => this.send.slot(),
+    max: PAGE_LIMIT,
+    one: async (number) => (await this.findDids({ numbers: [number] }))[0],
+    many: async (numbers) => new Map((await this.findDids({ numbers })).map((did) => [did.phonenumber, did])),
+  });
 
   constructor(settings: CarrierxSettings) {
     this.token = settings.token;
@@ -65,7 +80,20 @@ export class CarrierxClient {
     });
   }
 
-  async getDid(sid: string): Promise<Did> {
+  /** The DID as it is now, read with the other operations' reads (see batch.ts); undefined when it is gone. */
+  readDid(sid: string): Promise<Did | undefined> {
+    return this.didsBySid.read(sid);
+  }
+
+  /**
+  For a create or delete, which sends `write` (its PATCH) unless the DID's live trunk group makes it needless: the
+  DID as it is now, read with other operations' reads; or, when no other operation is reading, what `write` returned.
+  */
+  readDidUnlessAlone<W>(sid: string, write: () => Promise<W>): Promise<ReadOrWrote<Did, W>> {
+    return this.didsBySid.readUnlessAlone(sid, write);
+  }
+
+  private async getDid(sid: string): Promise<Did> {
     const body = await this.request({ method: "GET", path: didPath(sid) }, didSubject(sid));
     return parseDid(body, sid);
   }
@@ -89,9 +117,13 @@ export class CarrierxClient {
   The DIDs whose number (E.164 digits without "+") or sid is one of those asked for. CarrierX filters cannot say
   "any of" (only `and`, reference §3.5), so the partner's DIDs are listed 1,000 per request; once the pages left
   outnumber the DIDs still missing, each of those is looked up with `filter=phonenumber eq "…"` (or `did_sid eq`)
-  instead: the fewer requests of the two. DIDs that match nothing are absent from the result.
+  instead: the fewer requests of the two. DIDs that match nothing are absent from the result. `each`, for a read
+  shared by the operations of several DIDs (batch.ts): a refusal is each one's error about its own DID.
   */
-  async findDids(wanted: { numbers?: readonly string[]; sids?: readonly string[] }): Promise<Did[]> {
+  async findDids(
+    wanted: { numbers?: readonly string[]; sids?: readonly string[] },
+    each?: (sid: string) => Subject,
+  ): Promise<Did[]> {
     const missing = new Map<string, string>(); // "phonenumber:1516…" / "did_sid:…" -> the filter that finds it
     for (const number of wanted.numbers ?? []) missing.set(`phonenumber:${number}`, `phonenumber eq "${number}"`);
     for (const sid of wanted.sids ?? []) missing.set(`did_sid:${sid.toLowerCase()}`, `did_sid eq "${sid}"`);
@@ -104,7 +136,7 @@ export class CarrierxClient {
       }
     };
     for (let offset = 0; missing.size > 1; ) {
-      const page = await this.listPage("phonenumber/dids", { offset }, DIDS, parseDidItem);
+      const page = await this.listPage("phonenumber/dids", { offset }, DIDS, parseDidItem, each);
       take(page.items);
       offset += page.items.length;
       if (!page.hasMore || page.items.length === 0) return found;
@@ -112,14 +144,17 @@ export class CarrierxClient {
       if (missing.size <= pagesLeft) break;
     }
     for (const filter of [...missing.values()]) {
-      take((await this.listPage("phonenumber/dids", { offset: 0, filter }, DIDS, parseDidItem)).items);
+      take((await this.listPage("phonenumber/dids", { offset: 0, filter }, DIDS, parseDidItem, each)).items);
     }
     return found;
   }
 
-  /** The DID with this number (E.164 digits without "+"); a DidrouteError when the partner has none. */
+  /**
+  The DID with this number (E.164 digits without "+"), with its trunk group as it is now; a DidrouteError when the
+  partner has none. Concurrent lookups share requests (see batch.ts).
+  */
   async findDidByNumber(number: string): Promise<Did> {
-    const did = await this.didByNumber(number);
+    const did = await this.didsByNumber.read(number);
     if (did === undefined) {
       throw new DidrouteError(
         `CarrierX has no DID with the number +${number} rented by this partner (GET /core/v2/phonenumber/dids)`,
@@ -127,6 +162,21 @@ export class CarrierxClient {
       );
     }
     return did;
+  }
+
+  /**
+  Every DID of the partner with its trunk group, 1,000 per request; `progress` is told after each page how many of
+  how many have been read.
+  */
+  async listDids(progress?: (read: number, total: number) => void): Promise<Did[]> {
+    const dids: Did[] = [];
+    for (let offset = 0; ; ) {
+      const page = await this.listPage("phonenumber/dids", { offset }, DIDS, parseDidItem);
+      dids.push(...page.items);
+      offset += page.items.length;
+      progress?.(dids.length, page.total ?? dids.length);
+      if (!page.hasMore || page.items.length === 0) return dids;
+    }
   }
 
   /** Every trunk group of the partner, 1,000 per request. */
@@ -230,10 +280,11 @@ export class CarrierxClient {
     query: { offset: number } & Record<string, string | number>,
     subject: Subject,
     parse: (item: unknown) => T,
+    each?: (sid: string) => Subject,
   ): Promise<{ items: T[]; hasMore: boolean; total: number | null }> {
     const searchParams: Record<string, string> = { limit: String(PAGE_LIMIT) };
     for (const [name, value] of Object.entries(query)) searchParams[name] = String(value);
-    const body = (await this.request({ method: "GET", path, searchParams }, subject)) as
+    const body = (await this.request({ method: "GET", path, searchParams }, subject, each)) as
       | { items?: unknown; has_more?: unknown; total?: unknown }
       | undefined;
     if (!Array.isArray(body?.items)) {
@@ -246,9 +297,16 @@ export class CarrierxClient {
     };
   }
 
-  private async request(request: HttpRequest, subject: Subject): Promise<unknown> {
+  /**
+  `each`: the request is a read shared by the operations of several objects (batch.ts), and each of them gets the
+  error about its own object; but a list that is not there (404) says the endpoint is wrong, which is no object's.
+  */
+  private async request(request: HttpRequest, subject: Subject, each?: (sid: string) => Subject): Promise<unknown> {
     const response = await this.send(request);
     if (response.status >= 200 && response.status < 300) return response.body;
+    if (each !== undefined && response.status !== 404) {
+      throw new SharedReadFailure((sid) => errorFromResponse(response, each(sid), this.token));
+    }
     throw errorFromResponse(response, subject, this.token);
   }
 }

@@ -1,8 +1,7 @@
 import { trunkGroupSidDiffers } from "../changes";
 import { claims } from "../claims";
-import { isNotFound } from "../errors";
-import { notice, type ResourceOperations } from "../resource";
-import { DidrouteError } from "../errors";
+import { DidrouteError, isNotFound } from "../errors";
+import { adoptedAsDeclared, notice, type ResourceOperations } from "../resource";
 import { checkNumber, checkUuid, digitsOf, E164_EXAMPLE, isUnknown, unknownProperties, type CheckFailure } from "../validate";
 import { carrierxClient, type Did } from "./client";
 
@@ -36,11 +35,30 @@ async function assign(didSid: string, inputs: DidTrunkGroupAssignmentInputs): Pr
   return outputsOf(didSid, did);
 }
 
-/** The DID sid: as declared, or looked up by number (concurrent creates share the lookups). */
-async function didSidOf(inputs: DidTrunkGroupAssignmentInputs): Promise<string> {
-  if (inputs.didSid !== undefined) return inputs.didSid;
+/**
+The DID as it is now, for a create: looked up by number (concurrent creates share the lookups), or read by sid with
+the other operations' reads. A create by sid that is alone sends its PATCH at once instead (`wrote`): a read would
+cost it a second request.
+*/
+async function liveDid(
+  inputs: DidTrunkGroupAssignmentInputs,
+): Promise<{ live: Did } | { wrote: DidTrunkGroupAssignmentOutputs }> {
+  const client = carrierxClient();
+  if (inputs.didSid !== undefined) {
+    const sid = inputs.didSid;
+    const shared = await client.readDidUnlessAlone(sid, () => assign(sid, inputs));
+    if ("wrote" in shared) return shared;
+    if (shared.live === undefined) {
+      throw new DidrouteError(
+        `CarrierX has no DID ${sid} rented by this partner (GET /core/v2/phonenumber/dids did not list it): ` +
+          "check the sid and that the DID is rented by this partner",
+        { system: "CarrierX", method: "GET", path: "/core/v2/phonenumber/dids" },
+      );
+    }
+    return { live: shared.live };
+  }
   if (inputs.number === undefined) throw new DidrouteError(`${RESOURCE} has neither didSid nor number`, { system: "CarrierX" });
-  return (await carrierxClient().findDidByNumber(digitsOf(inputs.number))).didSid;
+  return { live: await client.findDidByNumber(digitsOf(inputs.number)) };
 }
 
 function present(value: unknown): boolean {
@@ -84,9 +102,19 @@ export const didTrunkGroupAssignment: Operations = {
   },
 
   async create(inputs) {
-    // Adopts the DID whatever its trunk group was: dynamic resources cannot be imported, so create is the adoption.
-    const outs = await assign(await didSidOf(inputs), inputs);
-    return { id: outs.didSid, outs };
+    // Adopts the DID whatever its trunk group was: dynamic resources cannot be imported, so create is the adoption. The
+    // PATCH is sent only when the live trunk group differs; the outputs are the same either way.
+    const found = await liveDid(inputs);
+    if ("wrote" in found) return { id: found.wrote.didSid, outs: found.wrote };
+    const { live } = found;
+    if (trunkGroupSidDiffers(live.trunkGroupSid, inputs.trunkGroupSid)) {
+      const outs = await assign(live.didSid, inputs);
+      return { id: outs.didSid, outs };
+    }
+    // Set as declared, by this deployment as much as by a PATCH: a rename's delete must leave it (claims.ts).
+    claims.claim(CLAIM, live.didSid);
+    adoptedAsDeclared(`CarrierX DID +${live.phonenumber}`);
+    return { id: live.didSid, outs: outputsOf(live.didSid, live) };
   },
 
   async update(id, _olds, news) {
@@ -95,16 +123,13 @@ export const didTrunkGroupAssignment: Operations = {
   },
 
   async read(id) {
-    try {
-      const did = await carrierxClient().getDid(id);
-      // A DID with no trunk group yields no trunkGroupSid input, so the next diff shows the declared one as a change.
-      const inputs = did.trunkGroupSid === null ? { didSid: id } : { didSid: id, trunkGroupSid: did.trunkGroupSid };
-      return { id, props: outputsOf(id, did), inputs };
-    } catch (error) {
-      // The DID is no longer rented by this partner: an empty id tells the engine the resource is gone.
-      if (isNotFound(error)) return {};
-      throw error;
-    }
+    // Read with the other operations' reads (the partner's DIDs listed 1,000 per request when many refresh at once).
+    const did = await carrierxClient().readDid(id);
+    // The DID is no longer rented by this partner: an empty id tells the engine the resource is gone.
+    if (did === undefined) return {};
+    // A DID with no trunk group yields no trunkGroupSid input, so the next diff shows the declared one as a change.
+    const inputs = did.trunkGroupSid === null ? { didSid: id } : { didSid: id, trunkGroupSid: did.trunkGroupSid };
+    return { id, props: outputsOf(id, did), inputs };
   },
 
   async delete(id) {
@@ -112,11 +137,19 @@ export const didTrunkGroupAssignment: Operations = {
       notice(`DID ${id} was assigned by another resource in this deployment; leaving its trunk group as that resource set it`);
       return;
     }
-    try {
-      await carrierxClient().setDidTrunkGroup(id, null);
-    } catch (error) {
-      // Already gone: no trunk group is assigned any more, which is what delete wants.
-      if (!isNotFound(error)) throw error;
-    }
+    const shared = await carrierxClient().readDidUnlessAlone(id, () => clear(id));
+    // Gone, or without a trunk group already: nothing to clear.
+    if ("wrote" in shared || shared.live === undefined || shared.live.trunkGroupSid === null) return;
+    await clear(id);
   },
 };
+
+/** Clears the DID's trunk group; a DID already gone counts as done. */
+async function clear(id: string): Promise<void> {
+  try {
+    await carrierxClient().setDidTrunkGroup(id, null);
+  } catch (error) {
+    // Already gone: no trunk group is assigned any more, which is what delete wants.
+    if (!isNotFound(error)) throw error;
+  }
+}

@@ -25,7 +25,7 @@ export function authorizedSend(
 ): HttpSend {
   if (auth.scheme === "apiKey") {
     const send = create({ headers: { "api-key": auth.apiKey }, limiterKey: auth.apiKey });
-    return async (request) => maskedAnswer(await send(request), [auth.apiKey]);
+    return Object.assign(async (request: HttpRequest) => maskedAnswer(await send(request), [auth.apiKey]), { slot: send.slot });
   }
   const tokens =
     auth.scheme === "mintedToken"
@@ -33,7 +33,7 @@ export function authorizedSend(
       : suppliedToken(auth.accessToken, auth.source);
   // DIDWW counts requests per account: the limiter stays keyed by the API key, not by the token of the hour.
   const send = create({ headers: {}, limiterKey: auth.scheme === "mintedToken" ? auth.apiKey : auth.accessToken });
-  return async (request) => {
+  const bearerSend = async (request: HttpRequest): Promise<HttpResponse> => {
     // The token is taken when the request has its slot from the limiter and leaves (see http.ts): a request that
     // waited there while the token was renewed carries the new one.
     let sent = "";
@@ -58,6 +58,7 @@ export function authorizedSend(
     }
     return maskedAnswer(response, secrets);
   };
+  return Object.assign(bearerSend, { slot: send.slot });
 }
 
 /** Error answers only: a success's body is data, read by the client and never shown. */

@@ -1,5 +1,5 @@
-import { batchLoader } from "../batch";
-import { answerDetails, DidrouteError, listErrors, type ApiErrorItem } from "../errors";
+import { SharedReadFailure, SharedReads, type ReadOrWrote } from "../batch";
+import { answerDetails, DidrouteError, isNotFound, listErrors, type ApiErrorItem } from "../errors";
 import { cachedPerSettings, createHttpClient, type HttpRequest, type HttpResponse, type HttpSend } from "../http";
 import { didwwSettings, type DidwwSettings } from "../settings";
 import { authorizedSend } from "./auth";
@@ -35,11 +35,13 @@ export interface Trunk {
 
 /**
 What a request is about, for error messages: one object ("DID 9df9…", "trunk group 714e…"), or a list request
-(`id` undefined: "DIDs").
+(`id` undefined: "DIDs"), which may be a read shared by the operations of several objects (`each`: "DID"): each of
+them then gets the error about its own object.
 */
 export interface Subject {
   noun: string;
   id?: string;
+  each?: string;
 }
 
 /** DIDWW's largest page (reference §8: "The maximum page size is 100"); also the most values sent in one filter. */
@@ -54,10 +56,24 @@ export class DidwwClient {
   /** The endpoint's path ("/v3"), which request paths are relative to: for showing a request as it is sent. */
   readonly basePath: string;
   private readonly send: HttpSend;
-  /** Concurrent lookups by number share requests (see batch.ts). */
-  private readonly didByNumber = batchLoader(async (numbers) => {
-    const dids = await this.findDids("number", numbers);
-    return new Map(dids.map((did) => [did.number, did]));
+  /** Reads of concurrent operations share requests (see batch.ts): DIDs by id and by number, groups by id. */
+  private readonly didsById: SharedReads<Did> = new SharedReads({
+    slot: () => this.send.slot(),
+    max: PAGE_SIZE,
+    one: (id) => ifFound(this.getDid(id)),
+    many: (ids) => this.didsBy("id", ids),
+  });
+  private readonly didsByNumber: SharedReads<Did> = new SharedReads({
+    slot: () => this.send.slot(),
+    max: PAGE_SIZE,
+    one: (number) => this.didsBy("number", [number], { noun: "DIDs" }).then((found) => found.get(number)),
+    many: (numbers) => this.didsBy("number", numbers, { noun: "DIDs" }),
+  });
+  private readonly groupsById: SharedReads<TrunkGroup> = new SharedReads({
+    slot: () => this.send.slot(),
+    max: PAGE_SIZE,
+    one: (id) => ifFound(this.getTrunkGroup(id)),
+    many: (ids) => this.trunkGroupsWithIds(ids),
   });
 
   constructor(settings: DidwwSettings) {
@@ -81,8 +97,31 @@ export class DidwwClient {
     );
   }
 
+  /** The DID as it is now, read with the other operations' reads (see batch.ts); undefined when it is gone. */
+  readDid(id: string): Promise<Did | undefined> {
+    return this.didsById.read(id);
+  }
+
+  /**
+  For a create or delete, which sends `write` (its PATCH) unless the DID's live routing makes it needless: the DID
+  as it is now, read with other operations' reads; or, when no other operation is reading, what `write` returned.
+  */
+  readDidUnlessAlone<W>(id: string, write: () => Promise<W>): Promise<ReadOrWrote<Did, W>> {
+    return this.didsById.readUnlessAlone(id, write);
+  }
+
+  /** The group as it is now, read with the other operations' reads; undefined when it is gone. */
+  readTrunkGroup(id: string): Promise<TrunkGroup | undefined> {
+    return this.groupsById.read(id);
+  }
+
+  /** `readDidUnlessAlone`, for a trunk group's membership. */
+  readTrunkGroupUnlessAlone<W>(id: string, write: () => Promise<W>): Promise<ReadOrWrote<TrunkGroup, W>> {
+    return this.groupsById.readUnlessAlone(id, write);
+  }
+
   /** GET the DID with both routing relationships included: DIDWW returns linkage only for included ones. */
-  async getDid(id: string): Promise<Did> {
+  private async getDid(id: string): Promise<Did> {
     const { didTrunk, didTrunkGroup } = this.names;
     const body = await this.request(
       { method: "GET", path: `dids/${id}`, searchParams: { include: `${didTrunk},${didTrunkGroup}` } },
@@ -113,7 +152,7 @@ export class DidwwClient {
     return { method: "PATCH", path: `dids/${id}`, body: { data: { type: "dids", id, relationships } } };
   }
 
-  async getTrunkGroup(id: string): Promise<TrunkGroup> {
+  private async getTrunkGroup(id: string): Promise<TrunkGroup> {
     const { trunkGroupType, groupTrunks } = this.names;
     const body = await this.request(
       { method: "GET", path: `${trunkGroupType}/${id}`, searchParams: { include: groupTrunks } },
@@ -122,6 +161,16 @@ export class DidwwClient {
     const linkage = relationshipData(body, groupTrunks, `trunk group ${id}`);
     if (!Array.isArray(linkage)) throw malformed(`trunk group ${id}`, `${groupTrunks} linkage is not a list`);
     return { id, trunkIds: linkage.map((item) => identifierId(item, `trunk group ${id}`)) };
+  }
+
+  /** The groups with these ids (at most 100) and their members: one `filter[id]=a,b,…` request. */
+  private async trunkGroupsWithIds(ids: readonly string[]): Promise<Map<string, TrunkGroup>> {
+    const { trunkGroupType, groupTrunks } = this.names;
+    const params = { "filter[id]": ids.join(","), include: groupTrunks };
+    const groups = await this.list(trunkGroupType, params, { noun: "trunk groups", each: "trunk group" }, (item) =>
+      this.parseGroupResource(item),
+    );
+    return new Map(groups.map((group) => [group.id, { id: group.id, trunkIds: group.trunkIds }]));
   }
 
   /** Replaces the group's whole membership in one PATCH (`[]` empties it). */
@@ -161,14 +210,33 @@ export class DidwwClient {
   async findDidsWithTargets(
     by: "number" | "id",
     values: readonly string[],
+    subject: Subject = { noun: "DIDs" },
   ): Promise<{ dids: Did[]; trunks: Trunk[]; trunkGroups: Trunk[] }> {
-    const { didTrunk, didTrunkGroup, trunkType, trunkGroupType } = this.names;
+    const { didTrunk, didTrunkGroup } = this.names;
     const dids: Did[] = [];
     const included: unknown[] = [];
     for (const chunk of chunks(values)) {
       const params = { [`filter[${by}]`]: chunk.join(","), include: `${didTrunk},${didTrunkGroup}` };
-      dids.push(...(await this.list("dids", params, { noun: "DIDs" }, (item) => this.parseDidResource(item), included)));
+      dids.push(...(await this.list("dids", params, subject, (item) => this.parseDidResource(item), included)));
     }
+    return { dids, ...this.includedTargets(included) };
+  }
+
+  /**
+  Every DID of the account with its routing, and the trunks and groups they ring (named), 100 per request;
+  `progress` is told after each page how many of how many have been read.
+  */
+  async listDids(progress?: (read: number, total: number) => void): Promise<{ dids: Did[]; trunks: Trunk[]; trunkGroups: Trunk[] }> {
+    const { didTrunk, didTrunkGroup } = this.names;
+    const included: unknown[] = [];
+    const params = { include: `${didTrunk},${didTrunkGroup}` };
+    const dids = await this.list("dids", params, { noun: "DIDs" }, (item) => this.parseDidResource(item), included, progress);
+    return { dids, ...this.includedTargets(included) };
+  }
+
+  /** The trunks and groups of a DID list's `included`, with their names: known without a request. */
+  private includedTargets(included: readonly unknown[]): { trunks: Trunk[]; trunkGroups: Trunk[] } {
+    const { trunkType, trunkGroupType } = this.names;
     // Only an aid (a lookup finds anything missing here), so an included resource without an id or name is skipped.
     const ofType = (type: string) => {
       const byId = new Map<string, Trunk>();
@@ -180,12 +248,25 @@ export class DidwwClient {
       }
       return [...byId.values()];
     };
-    return { dids, trunks: ofType(trunkType), trunkGroups: ofType(trunkGroupType) };
+    return { trunks: ofType(trunkType), trunkGroups: ofType(trunkGroupType) };
   }
 
-  /** The DID with this number (E.164 digits without "+"); a DidrouteError when the account has none. */
+  /** DIDs by id or number with their routing, shared by concurrent operations: one request per 100 values. */
+  private async didsBy(
+    by: "number" | "id",
+    values: readonly string[],
+    subject: Subject = { noun: "DIDs", each: "DID" },
+  ): Promise<Map<string, Did>> {
+    const dids = (await this.findDidsWithTargets(by, values, subject)).dids;
+    return new Map(dids.map((did) => [by === "id" ? did.id : did.number, did]));
+  }
+
+  /**
+  The DID with this number (E.164 digits without "+"), with its routing as it is now; a DidrouteError when the
+  account has none. Concurrent lookups share requests (see batch.ts).
+  */
   async findDidByNumber(number: string): Promise<Did> {
-    const did = await this.didByNumber(number);
+    const did = await this.didsByNumber.read(number);
     if (did === undefined) {
       throw new DidrouteError(
         `DIDWW has no DID with the number +${number} in this account (GET /v3/dids?filter[number]=${number})`,
@@ -213,13 +294,17 @@ export class DidwwClient {
   /** Every trunk group with its members, 100 per request: DIDWW has no name filter on groups (reference §7.1). */
   listTrunkGroups(): Promise<NamedTrunkGroup[]> {
     const { trunkGroupType, groupTrunks } = this.names;
-    return this.list(trunkGroupType, { include: groupTrunks }, { noun: "trunk groups" }, (item) => {
-      const { id, name } = parseNamed(item);
-      const what = `trunk group ${id}`;
-      const linkage = resourceRelationship(item, groupTrunks, what);
-      if (!Array.isArray(linkage)) throw malformed(what, `${groupTrunks} linkage is not a list`);
-      return { id, name, trunkIds: linkage.map((entry) => identifierId(entry, what)) };
-    });
+    return this.list(trunkGroupType, { include: groupTrunks }, { noun: "trunk groups" }, (item) => this.parseGroupResource(item));
+  }
+
+  /** One `voice_in_trunk_groups` resource object with its members included. */
+  private parseGroupResource(item: unknown): NamedTrunkGroup {
+    const { groupTrunks } = this.names;
+    const { id, name } = parseNamed(item);
+    const what = `trunk group ${id}`;
+    const linkage = resourceRelationship(item, groupTrunks, what);
+    if (!Array.isArray(linkage)) throw malformed(what, `${groupTrunks} linkage is not a list`);
+    return { id, name, trunkIds: linkage.map((entry) => identifierId(entry, what)) };
   }
 
   /**
@@ -233,6 +318,7 @@ export class DidwwClient {
     parse: (item: unknown) => T,
     /** Collects each page's `included` resources, when given. */
     included?: unknown[],
+    progress?: (read: number, total: number) => void,
   ): Promise<T[]> {
     const items: T[] = [];
     for (let page = 1; ; page++) {
@@ -245,6 +331,7 @@ export class DidwwClient {
       if (included !== undefined && Array.isArray(body.included)) included.push(...body.included);
       const total = body.meta?.total_records;
       const more = typeof total === "number" ? items.length < total : body.data.length === PAGE_SIZE;
+      progress?.(items.length, typeof total === "number" ? total : items.length);
       if (!more || body.data.length === 0) return items;
     }
   }
@@ -253,6 +340,11 @@ export class DidwwClient {
   async request(request: HttpRequest, subject: Subject): Promise<unknown> {
     const response = await this.send(request);
     if (response.status >= 200 && response.status < 300) return response.body;
+    // A list that is not there (404) says the endpoint or version is wrong: that is no object's error.
+    const { each } = subject;
+    if (each !== undefined && response.status !== 404) {
+      throw new SharedReadFailure((id) => errorFromResponse(response, { noun: each, id }));
+    }
     throw errorFromResponse(response, subject);
   }
 
@@ -281,6 +373,16 @@ export class DidwwClient {
     const number = (body as { data?: { attributes?: { number?: unknown } } } | undefined)?.data?.attributes?.number;
     if (typeof number !== "string") throw malformed(`DID ${id}`, "it has no number attribute");
     return number;
+  }
+}
+
+/** The object, or undefined when the API says it is not there (404): gone from the account. */
+async function ifFound<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
   }
 }
 

@@ -1,9 +1,9 @@
 import { didRoutingDiffers } from "../changes";
 import { claims } from "../claims";
 import { DidrouteError, isNotFound } from "../errors";
-import { notice, type ResourceOperations } from "../resource";
+import { adoptedAsDeclared, notice, type ResourceOperations } from "../resource";
 import { checkNumber, checkUuid, digitsOf, E164_EXAMPLE, isUnknown, unknownProperties, type CheckFailure } from "../validate";
-import { didwwClient, type DidRouting } from "./client";
+import { didwwClient, type Did, type DidRouting } from "./client";
 
 /** Inputs as stored after check: ids lower-cased; exactly one of didId / number and of trunkId / trunkGroupId. */
 export interface DidTrunkAssignmentInputs {
@@ -34,26 +34,47 @@ function routingOf(inputs: DidTrunkAssignmentInputs): DidRouting {
   return { trunkId: inputs.trunkId ?? null, trunkGroupId: inputs.trunkGroupId ?? null };
 }
 
-async function route(didId: string, inputs: DidTrunkAssignmentInputs): Promise<DidTrunkAssignmentOutputs> {
+/** The routing declared, of which check() guarantees exactly one side; this guards against state edited by hand. */
+function declaredRouting(didId: string, inputs: DidTrunkAssignmentInputs): DidRouting {
   const routing = routingOf(inputs);
   if (routing.trunkId === null && routing.trunkGroupId === null) {
-    // check() guarantees one of them; this guards against state edited by hand.
     throw new DidrouteError(`${RESOURCE} for DID ${didId} has neither trunkId nor trunkGroupId`, {
       system: "DIDWW",
     });
   }
+  return routing;
+}
+
+async function route(didId: string, inputs: DidTrunkAssignmentInputs): Promise<DidTrunkAssignmentOutputs> {
+  const routing = declaredRouting(didId, inputs);
   const { number } = await didwwClient().setDidRouting(didId, routing);
   claims.claim(CLAIM, didId);
   return { didId, ...routing, number };
 }
 
-/** The DID id: as declared, or looked up by number (concurrent creates share one request per 100 numbers). */
-async function didIdOf(inputs: DidTrunkAssignmentInputs): Promise<string> {
-  if (inputs.didId !== undefined) return inputs.didId;
+/**
+The DID as it is now, for a create: looked up by number (concurrent creates share one request per 100 numbers), or
+read by id with the other operations' reads. A create by id that is alone sends its PATCH at once instead (`wrote`):
+a read would cost it a second request.
+*/
+async function liveDid(inputs: DidTrunkAssignmentInputs): Promise<{ live: Did } | { wrote: DidTrunkAssignmentOutputs }> {
+  const client = didwwClient();
+  if (inputs.didId !== undefined) {
+    const didId = inputs.didId;
+    const shared = await client.readDidUnlessAlone(didId, () => route(didId, inputs));
+    if ("wrote" in shared) return shared;
+    if (shared.live === undefined) {
+      throw new DidrouteError(
+        `DIDWW has no DID ${didId} in this account (GET /v3/dids?filter[id]=${didId}): check the id and that it belongs to this account`,
+        { system: "DIDWW", method: "GET", path: "/v3/dids" },
+      );
+    }
+    return { live: shared.live };
+  }
   if (inputs.number === undefined) {
     throw new DidrouteError(`${RESOURCE} has neither didId nor number`, { system: "DIDWW" });
   }
-  return (await didwwClient().findDidByNumber(digitsOf(inputs.number))).id;
+  return { live: await client.findDidByNumber(digitsOf(inputs.number)) };
 }
 
 export const didTrunkAssignment: ResourceOperations<DidTrunkAssignmentInputs, DidTrunkAssignmentOutputs> = {
@@ -112,9 +133,20 @@ export const didTrunkAssignment: ResourceOperations<DidTrunkAssignmentInputs, Di
   },
 
   async create(inputs) {
-    // Adopts the DID whatever its routing was: dynamic resources cannot be imported, so create is the adoption.
-    const outs = await route(await didIdOf(inputs), inputs);
-    return { id: outs.didId, outs };
+    // Adopts the DID whatever its routing was: dynamic resources cannot be imported, so create is the adoption. The
+    // PATCH is sent only when the live routing differs; the outputs are the same either way.
+    const found = await liveDid(inputs);
+    if ("wrote" in found) return { id: found.wrote.didId, outs: found.wrote };
+    const { live } = found;
+    const want = declaredRouting(live.id, inputs);
+    if (didRoutingDiffers(live, want)) {
+      const outs = await route(live.id, inputs);
+      return { id: outs.didId, outs };
+    }
+    // Set as declared, by this deployment as much as by a PATCH: a rename's delete must leave it (claims.ts).
+    claims.claim(CLAIM, live.id);
+    adoptedAsDeclared(`DIDWW DID +${live.number}`);
+    return { id: live.id, outs: { didId: live.id, ...want, number: live.number } };
   },
 
   async update(id, _olds, news) {
@@ -123,21 +155,18 @@ export const didTrunkAssignment: ResourceOperations<DidTrunkAssignmentInputs, Di
   },
 
   async read(id) {
-    try {
-      const did = await didwwClient().getDid(id);
-      const inputs: DidTrunkAssignmentInputs = { didId: did.id };
-      if (did.trunkId !== null) inputs.trunkId = did.trunkId;
-      if (did.trunkGroupId !== null) inputs.trunkGroupId = did.trunkGroupId;
-      return {
-        id: did.id,
-        props: { didId: did.id, trunkId: did.trunkId, trunkGroupId: did.trunkGroupId, number: did.number },
-        inputs,
-      };
-    } catch (error) {
-      // The DID is no longer in the account: an empty id tells the engine the resource is gone.
-      if (isNotFound(error)) return {};
-      throw error;
-    }
+    // Read with the other operations' reads (one request per 100 DIDs when many refresh at once).
+    const did = await didwwClient().readDid(id);
+    // The DID is no longer in the account: an empty id tells the engine the resource is gone.
+    if (did === undefined) return {};
+    const inputs: DidTrunkAssignmentInputs = { didId: did.id };
+    if (did.trunkId !== null) inputs.trunkId = did.trunkId;
+    if (did.trunkGroupId !== null) inputs.trunkGroupId = did.trunkGroupId;
+    return {
+      id: did.id,
+      props: { didId: did.id, trunkId: did.trunkId, trunkGroupId: did.trunkGroupId, number: did.number },
+      inputs,
+    };
   },
 
   async delete(id) {
@@ -145,11 +174,19 @@ export const didTrunkAssignment: ResourceOperations<DidTrunkAssignmentInputs, Di
       notice(`DID ${id} was routed by another resource in this deployment; leaving its routing as that resource set it`);
       return;
     }
-    try {
-      await didwwClient().setDidRouting(id, { trunkId: null, trunkGroupId: null });
-    } catch (error) {
-      // Already gone: nothing is routed any more, which is what delete wants.
-      if (!isNotFound(error)) throw error;
-    }
+    const shared = await didwwClient().readDidUnlessAlone(id, () => unroute(id));
+    // Gone from the account, or routed nowhere already: nothing to clear.
+    if ("wrote" in shared || shared.live === undefined) return;
+    if (shared.live.trunkId !== null || shared.live.trunkGroupId !== null) await unroute(id);
   },
 };
+
+/** Clears both relationships; a DID already gone counts as done. */
+async function unroute(id: string): Promise<void> {
+  try {
+    await didwwClient().setDidRouting(id, { trunkId: null, trunkGroupId: null });
+  } catch (error) {
+    // Already gone: nothing is routed any more, which is what delete wants.
+    if (!isNotFound(error)) throw error;
+  }
+}

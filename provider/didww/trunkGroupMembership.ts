@@ -1,7 +1,7 @@
 import { membersDiffer } from "../changes";
 import { claims, membershipOwners } from "../claims";
 import { DidrouteError, isNotFound } from "../errors";
-import { notice, type ResourceOperations } from "../resource";
+import { adoptedAsDeclared, notice, type ResourceOperations } from "../resource";
 import { checkUuid, isUnknown, unknownProperties, type CheckFailure } from "../validate";
 import { didwwClient } from "./client";
 import { checkTrunkIds } from "./trunkRules";
@@ -63,9 +63,22 @@ export const trunkGroupMembership: ResourceOperations<TrunkGroupMembershipInputs
   },
 
   async create(inputs) {
-    // Authoritative from the first apply: whatever trunks the group had are replaced by the declared set.
-    const outs = await setMembers(inputs);
-    return { id: inputs.trunkGroupId, outs };
+    // Authoritative from the first apply: whatever trunks the group had are replaced by the declared set, with a
+    // PATCH only when they differ (read with other operations' reads; alone, the PATCH is sent at once instead).
+    const id = inputs.trunkGroupId;
+    const shared = await didwwClient().readTrunkGroupUnlessAlone(id, () => setMembers(inputs));
+    if ("wrote" in shared) return { id, outs: shared.wrote };
+    if (shared.live === undefined) {
+      throw new DidrouteError(
+        `DIDWW has no trunk group ${id} in this account (GET /v3/voice_in_trunk_groups?filter[id]=${id}): ` +
+          "check the id and that it belongs to this account",
+        { system: "DIDWW", method: "GET" },
+      );
+    }
+    if (membersDiffer(shared.live.trunkIds, inputs.trunkIds)) return { id, outs: await setMembers(inputs) };
+    claims.claim(CLAIM, id);
+    adoptedAsDeclared(`DIDWW trunk group ${id}`);
+    return { id, outs: { trunkGroupId: id, trunkIds: [...inputs.trunkIds] } };
   },
 
   async update(_id, _olds, news) {
@@ -73,14 +86,10 @@ export const trunkGroupMembership: ResourceOperations<TrunkGroupMembershipInputs
   },
 
   async read(id, props) {
-    try {
-      const group = await didwwClient().getTrunkGroup(id);
-      const trunkIds = inStateOrder(group.trunkIds, props.trunkIds);
-      return { id: group.id, props: { trunkGroupId: group.id, trunkIds }, inputs: { trunkGroupId: group.id, trunkIds } };
-    } catch (error) {
-      if (isNotFound(error)) return {};
-      throw error;
-    }
+    const group = await didwwClient().readTrunkGroup(id);
+    if (group === undefined) return {};
+    const trunkIds = inStateOrder(group.trunkIds, props.trunkIds);
+    return { id: group.id, props: { trunkGroupId: group.id, trunkIds }, inputs: { trunkGroupId: group.id, trunkIds } };
   },
 
   async delete(id) {
@@ -88,10 +97,18 @@ export const trunkGroupMembership: ResourceOperations<TrunkGroupMembershipInputs
       notice(`trunk group ${id} was set by another resource in this deployment; leaving its trunks as that resource set them`);
       return;
     }
-    try {
-      await didwwClient().setTrunkGroupTrunks(id, []);
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
+    const shared = await didwwClient().readTrunkGroupUnlessAlone(id, () => empty(id));
+    // Gone, or empty already: nothing to clear.
+    if ("wrote" in shared || shared.live === undefined || shared.live.trunkIds.length === 0) return;
+    await empty(id);
   },
 };
+
+/** Removes every trunk from the group; a group already gone counts as done. */
+async function empty(id: string): Promise<void> {
+  try {
+    await didwwClient().setTrunkGroupTrunks(id, []);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}

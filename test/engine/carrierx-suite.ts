@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createCarrierxSandbox } from "../../sandbox/carrierx";
-import { useEngineFixture, type Declared } from "./engine";
+import { type Declared } from "./engine";
+import { useEngineFixture } from "./fixture";
 import { CAPTURE_SECRET, MODE_LABELS, type Mode } from "../setup/projects";
 import { secret } from "./host";
 

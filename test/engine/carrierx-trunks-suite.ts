@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createCarrierxSandbox } from "../../sandbox/carrierx";
 import { CAPTURE_SECRET, MODE_LABELS, type Mode } from "../setup/projects";
-import { useEngineFixture, type Declared, type Engine } from "./engine";
+import { type Declared, type Engine } from "./engine";
+import { useEngineFixture } from "./fixture";
 import { secret } from "./host";
 
 /**

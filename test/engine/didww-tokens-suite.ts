@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { createDidwwSandbox } from "../../sandbox/didww";
 import type { RecordedRequest } from "../../sandbox";
 import { MODE_LABELS, type Mode } from "../setup/projects";
-import { useEngineFixture, type Declared, type Engine, type PhaseResult } from "./engine";
+import { type Declared, type Engine, type PhaseResult } from "./engine";
+import { useEngineFixture } from "./fixture";
 import { didwwSeed, ids } from "./didww-suite";
 import { secret } from "./host";
 

@@ -1,9 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
-import { projectDir, providersOf, type Mode } from "../setup/projects";
-import { secret, type Host } from "./host";
+import type { Host } from "./host";
 import { HostPool, startConfigured, type HostKey } from "./hosts";
+import { annotate, encrypted, isSecret, recorded, reveal } from "./secrets";
 
 export { HostPool };
 
@@ -77,65 +74,28 @@ interface Deployment {
   wrote(): void;
 }
 
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
-function isSecret(value: unknown): value is { value: unknown } {
-  return typeof value === "object" && value !== null && SECRET_SIG in value;
-}
-
-function wrap(value: unknown): unknown {
-  return isSecret(value) ? value : secret(value as string);
-}
-
-/** What the engine sends a provider that does not accept secrets (a dynamic provider): every value unwrapped. */
-function reveal<T>(value: T): T {
-  if (isSecret(value)) return reveal(value.value) as T;
-  if (Array.isArray(value)) return value.map(reveal) as T;
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, reveal(item)])) as T;
-  }
-  return value;
-}
-
-function containsSecrets(value: unknown): boolean {
-  if (isSecret(value)) return true;
-  if (Array.isArray(value)) return value.some(containsSecrets);
-  return typeof value === "object" && value !== null && Object.values(value).some(containsSecrets);
-}
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value) && !isSecret(value);
-
 /**
-The engine's `annotateSecrets` (sdk/go/common/resource/plugin/provider_plugin.go): an output whose same-named input
-held a secret becomes secret, recursing into objects on both sides, so one secret field does not hide its object.
+Runs `task` for every item, at most `parallel` at once (the engine's `--parallel`), and answers the results in the
+items' order, whatever order they finished in.
 */
-function annotate(outs: Record<string, unknown>, ins: Record<string, unknown>): Record<string, unknown> {
-  const annotated: Record<string, unknown> = { ...outs };
-  for (const [key, input] of Object.entries(ins)) {
-    if (!(key in annotated)) continue;
-    const output = annotated[key];
-    if (isPlainObject(output) && isPlainObject(input)) annotated[key] = annotate(output, input);
-    else if (!isSecret(output) && containsSecrets(input)) annotated[key] = wrap(output);
-  }
-  return annotated;
+async function inParallel<T, R>(items: readonly T[], parallel: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, items.length)) }, worker));
+  return results;
 }
 
-/** Outputs as the engine records them: secrets carried over from the inputs, and `additionalSecretOutputs`. */
-function recorded(outs: Record<string, unknown>, ins: Record<string, unknown>, secretOutputs: readonly string[] = []): Record<string, any> {
-  const annotated = annotate(outs, ins);
-  for (const key of secretOutputs) if (key in annotated) annotated[key] = wrap(annotated[key]);
-  return annotated;
-}
-
-/** A secret as `pulumi stack export` shows it without --show-secrets: ciphertext, never the value. */
-function encrypted(value: unknown): unknown {
-  if (isSecret(value)) return { [SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270", ciphertext: "[encrypted]" };
-  if (Array.isArray(value)) return value.map(encrypted);
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, encrypted(item)]));
-  }
-  return value;
+/** What one resource's step of a phase did, applied to the result and the state in the resources' order. */
+interface Outcome {
+  step?: Step;
+  failure?: Failure;
+  apply?: () => void;
 }
 
 function urnOf(kind: string, name: string): string {
@@ -231,28 +191,29 @@ export class Engine {
     return text;
   }
 
-  /** `pulumi up` (or `pulumi preview` with `dryRun`, which stops after Check and Diff). */
-  up(declared: Declared[], { dryRun = false } = {}): Promise<PhaseResult> {
+  /**
+  `pulumi up` (or `pulumi preview` with `dryRun`, which stops after Check and Diff). `parallel` is `--parallel`: how
+  many resources are checked, diffed and created or updated at once (1 by default: one after the other), and then
+  how many deletes are sent at once.
+  */
+  up(declared: Declared[], { dryRun = false, parallel = 1 } = {}): Promise<PhaseResult> {
     const deletes = async (host: Host) => !dryRun && (await this.replacesOrRemoves(host, declared));
     return this.phase("up", deletes, async ({ host, wrote }, result) => {
       const { provider, Struct } = host.proto;
       const toDelete: { name: string; entry: StateEntry }[] = [];
-      const declaredUrns = new Set<string>();
-      for (const resource of declared) {
+      const declaredUrns = new Set(declared.map((resource) => urnOf(resource.kind, resource.name)));
+      const outcomes = await inParallel(declared, parallel, async (resource): Promise<Outcome & { replaced?: StateEntry }> => {
         const urn = urnOf(resource.kind, resource.name);
-        declaredUrns.add(urn);
         const old = this.state.get(urn);
         let inputs: Record<string, any>;
         try {
           const checked = await this.check(host, resource, old);
           if ("failures" in checked) {
-            result.failures.push({ name: resource.name, rpc: "check", message: "check failed", failures: checked.failures });
-            continue;
+            return { failure: { name: resource.name, rpc: "check", message: "check failed", failures: checked.failures } };
           }
           inputs = checked.inputs;
         } catch (error) {
-          result.failures.push({ name: resource.name, rpc: "check", message: (error as any).details });
-          continue;
+          return { failure: { name: resource.name, rpc: "check", message: (error as any).details } };
         }
 
         let op: Step["op"] = "create";
@@ -264,9 +225,15 @@ export class Engine {
           else op = response.getReplacesList().length > 0 ? "replace" : "update";
           deleteFirst = op === "replace" && response.getDeletebeforereplace();
         }
-        result.steps.push({ op, name: resource.name });
-        if (dryRun || op === "same") continue;
+        const step = { op, name: resource.name };
+        if (dryRun || op === "same") return { step };
         wrote();
+        // A delete-before-replace replacement (the provider asked for it) deletes the old resource first; the state
+        // then holds neither until the create succeeds.
+        let deletedFirst = false;
+        const dropOld = () => {
+          if (deletedFirst) this.state.delete(urn);
+        };
         try {
           const secretOutputs = resource.secretOutputs;
           if (op === "update") {
@@ -277,53 +244,81 @@ export class Engine {
             update.setNews(Struct.fromJavaScript(reveal(inputs)));
             const response = await host.rpc("update", update);
             const outputs = recorded(response.getProperties().toJavaScript(), inputs, secretOutputs);
-            this.state.set(urn, { ...old!, inputs, outputs, secretOutputs });
-          } else {
-            // A delete-before-replace replacement (the provider asked for it) deletes the old resource first; the
-            // state then holds neither until the create succeeds.
-            if (old && deleteFirst) {
-              await this.deleteEntry(host, old);
-              this.state.delete(urn);
-            }
-            // create, or the create half of a replacement
-            const create = new provider.CreateRequest();
-            create.setUrn(urn);
-            create.setProperties(Struct.fromJavaScript(reveal(inputs)));
-            const response = await host.rpc("create", create);
-            if (old && !deleteFirst) toDelete.push({ name: resource.name, entry: old });
-            const outputs = recorded(response.getProperties().toJavaScript(), inputs, secretOutputs);
-            this.state.set(urn, { urn, kind: resource.kind, id: response.getId(), inputs, outputs, secretOutputs });
+            return { step, apply: () => this.state.set(urn, { ...old!, inputs, outputs, secretOutputs }) };
           }
+          if (old && deleteFirst) {
+            await this.deleteEntry(host, old);
+            deletedFirst = true;
+          }
+          // create, or the create half of a replacement
+          const create = new provider.CreateRequest();
+          create.setUrn(urn);
+          create.setProperties(Struct.fromJavaScript(reveal(inputs)));
+          const response = await host.rpc("create", create);
+          const outputs = recorded(response.getProperties().toJavaScript(), inputs, secretOutputs);
+          const entry = { urn, kind: resource.kind, id: response.getId(), inputs, outputs, secretOutputs };
+          return {
+            step,
+            apply: () => {
+              dropOld();
+              this.state.set(urn, entry);
+            },
+            ...(old && !deleteFirst ? { replaced: old } : {}),
+          };
         } catch (error) {
-          result.failures.push({ name: resource.name, rpc: op, message: (error as any).details });
+          return { step, failure: { name: resource.name, rpc: op, message: (error as any).details }, apply: dropOld };
         }
-      }
+      });
+      declared.forEach((resource, index) => {
+        const { step, failure, apply, replaced } = outcomes[index]!;
+        if (step) result.steps.push(step);
+        if (failure) result.failures.push(failure);
+        apply?.();
+        if (replaced) toDelete.push({ name: resource.name, entry: replaced });
+      });
       if (dryRun) return;
       for (const [urn, entry] of this.state) {
         if (!declaredUrns.has(urn)) toDelete.push({ name: urn.split("::").pop()!, entry });
       }
       // The engine deletes removed and replaced resources after every create and update.
-      for (const { name, entry } of toDelete) {
-        try {
-          await this.deleteEntry(host, entry);
+      await this.deleteAll(host, toDelete, parallel, result);
+    });
+  }
+
+  /** Deletes `entries`, `parallel` at once, recording each as a step (or a failure) in the entries' order. */
+  private async deleteAll(
+    host: Host,
+    entries: { name: string; entry: StateEntry }[],
+    parallel: number,
+    result: PhaseResult,
+  ): Promise<void> {
+    const outcomes = await inParallel(entries, parallel, async ({ name, entry }): Promise<Outcome> => {
+      try {
+        await this.deleteEntry(host, entry);
+        const apply = () => {
           if (this.state.get(entry.urn) === entry) this.state.delete(entry.urn);
-          result.steps.push({ op: "delete", name });
-        } catch (error) {
-          result.failures.push({ name, rpc: "delete", message: (error as any).details });
-        }
+        };
+        return { step: { op: "delete", name }, apply };
+      } catch (error) {
+        return { failure: { name, rpc: "delete", message: (error as any).details } };
       }
     });
+    for (const { step, failure, apply } of outcomes) {
+      if (step) result.steps.push(step);
+      if (failure) result.failures.push(failure);
+      apply?.();
+    }
   }
 
   /**
   `pulumi preview`, or with `refresh` `pulumi preview --refresh`: the reads refresh a copy of the state, and Check and
   Diff run against it; preview saves nothing. `--expect-no-changes` fails exactly when `changes(result)` is not empty.
   */
-  async preview(declared: Declared[], { refresh = false } = {}): Promise<PhaseResult> {
+  async preview(declared: Declared[], { refresh = false, parallel = 1 } = {}): Promise<PhaseResult> {
     const saved = new Map(this.state);
     try {
-      const refreshed = refresh ? await this.refresh() : { steps: [], failures: [], log: "" };
-      const previewed = await this.up(declared, { dryRun: true });
+      const refreshed = refresh ? await this.refresh({ parallel }) : { steps: [], failures: [], log: "" };
+      const previewed = await this.up(declared, { dryRun: true, parallel });
       return {
         steps: [...refreshed.steps, ...previewed.steps],
         failures: [...refreshed.failures, ...previewed.failures],
@@ -335,11 +330,14 @@ export class Engine {
     }
   }
 
-  /** `pulumi refresh`: Read with the last outputs and inputs; an empty id drops the resource from state. */
-  refresh(): Promise<PhaseResult> {
+  /**
+  `pulumi refresh`: Read with the last outputs and inputs; an empty id drops the resource from state. `parallel`
+  reads are sent at once (1 by default).
+  */
+  refresh({ parallel = 1 } = {}): Promise<PhaseResult> {
     return this.phase("refresh", async () => false, async ({ host }, result) => {
       const { provider, Struct } = host.proto;
-      for (const [urn, entry] of this.state) {
+      const outcomes = await inParallel([...this.state], parallel, async ([urn, entry]): Promise<Outcome> => {
         const name = urn.split("::").pop()!;
         const read = new provider.ReadRequest();
         read.setUrn(urn);
@@ -348,39 +346,32 @@ export class Engine {
         read.setInputs(Struct.fromJavaScript(reveal(entry.inputs)));
         try {
           const response = await host.rpc("read", read);
-          if (response.getId() === "") {
-            this.state.delete(urn);
-            result.steps.push({ op: "gone", name });
-            continue;
-          }
+          if (response.getId() === "") return { step: { op: "gone", name }, apply: () => this.state.delete(urn) };
           const inputs = response.getInputs()?.toJavaScript();
-          this.state.set(urn, {
+          const refreshed = {
             ...entry,
             id: response.getId(),
             outputs: recorded(response.getProperties().toJavaScript(), entry.outputs, entry.secretOutputs),
             inputs: inputs === undefined ? entry.inputs : annotate(inputs, entry.inputs),
-          });
-          result.steps.push({ op: "refresh", name });
+          };
+          return { step: { op: "refresh", name }, apply: () => this.state.set(urn, refreshed) };
         } catch (error) {
-          result.failures.push({ name, rpc: "read", message: (error as any).details });
+          return { failure: { name, rpc: "read", message: (error as any).details } };
         }
+      });
+      for (const { step, failure, apply } of outcomes) {
+        if (step) result.steps.push(step);
+        if (failure) result.failures.push(failure);
+        apply?.();
       }
     });
   }
 
-  /** `pulumi destroy`. */
-  destroy(): Promise<PhaseResult> {
+  /** `pulumi destroy`, last created first; `parallel` deletes at once (1 by default). */
+  destroy({ parallel = 1 } = {}): Promise<PhaseResult> {
     return this.phase("destroy", async () => this.state.size > 0, async ({ host }, result) => {
-      for (const [urn, entry] of [...this.state].reverse()) {
-        const name = urn.split("::").pop()!;
-        try {
-          await this.deleteEntry(host, entry);
-          this.state.delete(urn);
-          result.steps.push({ op: "delete", name });
-        } catch (error) {
-          result.failures.push({ name, rpc: "delete", message: (error as any).details });
-        }
-      }
+      const entries = [...this.state].reverse().map(([urn, entry]) => ({ name: urn.split("::").pop()!, entry }));
+      await this.deleteAll(host, entries, parallel, result);
     });
   }
 
@@ -410,111 +401,6 @@ export class Engine {
   }
 }
 
-
-/**
-A local stand-in of an API (a sandbox) as the engine suites use it: it answers requests that a server of the fixture's
-hands it, `baseUrl` being the URL the API is served under (for the links it renders).
-*/
-export interface StandIn {
-  handle(request: IncomingMessage, response: ServerResponse, baseUrl: string): Promise<void>;
-}
-
-export interface EngineFixture<S extends StandIn> {
-  /** The `__provider` text of every kind, captured once per run from a program in the project directory. */
-  readonly providers: Record<string, string>;
-  /** A fresh, seeded stand-in for each test. */
-  readonly sandbox: S;
-  /** Where the stand-in is served: the same URL for every test of the file (the base path included). */
-  readonly url: string;
-  /** A stack with the stand-in's default config and a bare environment, unless overridden. */
-  engine(overrides?: { config?: Record<string, unknown>; env?: Record<string, string | undefined> }): Engine;
-  /**
-  A stack whose refresh and destroy each start a host of their own, as `pulumi refresh` and `pulumi destroy` do: they
-  run the provider text stored in state, in a process that never ran the program (see hosts.ts).
-  */
-  engineWithNewHostsForRefreshAndDestroy(overrides?: { config?: Record<string, unknown>; env?: Record<string, string | undefined> }): Engine;
-}
-
-/**
-The set-up every engine suite shares; call it inside `describe`. The providers were serialized by a program whose
-every credential was CAPTURE_SECRET (test/setup/global.ts), so the suites can assert the text never holds it.
-
-Each test gets a new stand-in, served at one URL for the whole file: with the same URL the stacks of different tests
-have the same config, so they can share provider hosts (see hosts.ts).
-*/
-export function useEngineFixture<S extends StandIn>(options: {
-  /** The Pulumi project the hosts run in (see test/setup/projects.ts). */
-  mode: Mode;
-  sandbox: () => S;
-  /** The API's path under the server, e.g. "/v3"; "" for the combined sandbox, which dispatches by path itself. */
-  basePath: string;
-  config: (url: string) => Record<string, unknown>;
-}): EngineFixture<S> {
-  let cwd: string | undefined;
-  let providers: Record<string, string> | undefined;
-  let sandbox: S | undefined;
-  let url: string | undefined;
-  const hosts = new HostPool();
-  const server = createServer((request, response) => {
-    const current = sandbox;
-    if (current === undefined) {
-      response.writeHead(503).end("no test is running");
-      return;
-    }
-    current.handle(request, response, `${url}`).catch((error: unknown) => {
-      if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
-      response.end(`stand-in failed: ${error instanceof Error ? error.message : String(error)}`);
-    });
-  });
-  beforeAll(async () => {
-    cwd = projectDir(options.mode);
-    providers = providersOf(options.mode);
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => resolve());
-    });
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${options.basePath}`;
-  });
-  afterAll(async () => {
-    await hosts.closeAll();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  });
-  beforeEach(() => {
-    sandbox = options.sandbox();
-  });
-  afterEach(() => {
-    sandbox = undefined;
-  });
-  const ready = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`the engine fixture has no ${what} yet (used outside a test?)`);
-    return value;
-  };
-  const stack = (overrides: { config?: Record<string, unknown>; env?: Record<string, string | undefined> }, newHostFor: EngineOptions["newHostFor"] = []) =>
-    new Engine({
-      cwd: ready(cwd, "project directory"),
-      providers: ready(providers, "providers"),
-      config: overrides.config ?? options.config(ready(url, "url")),
-      env: overrides.env ?? { HOME: process.env["HOME"] },
-      hosts,
-      newHostFor,
-    });
-  return {
-    get providers() {
-      return ready(providers, "providers");
-    },
-    get sandbox() {
-      return ready(sandbox, "sandbox");
-    },
-    get url() {
-      return ready(url, "url");
-    },
-    engine: (overrides = {}) => stack(overrides),
-    engineWithNewHostsForRefreshAndDestroy: (overrides = {}) => stack(overrides, ["refresh", "destroy"]),
-  };
-}
 
 /** The steps that count as changes for `--expect-no-changes`: anything but "same" and a refresh's reads. */
 export function changes(result: PhaseResult): Step[] {

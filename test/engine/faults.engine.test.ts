@@ -9,7 +9,8 @@ import {
   type Sandbox,
   type ScriptedFault,
 } from "../../sandbox";
-import { useEngineFixture, type Declared, type StandIn } from "./engine";
+import { type Declared } from "./engine";
+import { useEngineFixture, type StandIn } from "./fixture";
 import { secret } from "./host";
 import { didwwSeed, ids } from "./didww-suite";
 import { carrierxSeed, sids } from "./carrierx-suite";

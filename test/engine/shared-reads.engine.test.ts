@@ -1,0 +1,3 @@
+import { defineSharedReadsEngineSuite } from "./shared-reads-suite";
+
+defineSharedReadsEngineSuite("repository");
