@@ -55,7 +55,7 @@ describe("didroute export", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(
-      `didroute export: wrote ${output} (3 DIDWW DIDs, 2 routed nowhere left out; 3 DIDWW trunk groups; ` +
+      `didroute export: wrote ${output} (3 DIDWW DIDs, 3 routed nowhere left out; 3 DIDWW trunk groups; ` +
         "2 CarrierX DIDs, 1 routed nowhere left out)\n",
     );
     const text = readFileSync(output, "utf8");
@@ -123,6 +123,7 @@ describe("didroute export", () => {
         '    - number: "+442037691880"',
         "      trunkGroup: eu-primary",
         '    # - number: "+493012345678"   # routed nowhere: add a trunk or trunkGroup to manage it',
+        '    # - number: "+498912345678"   # routed nowhere: add a trunk or trunkGroup to manage it',
         "  trunkGroups:",
         "    - group: eu-primary",
         "      trunks: [pbx-frankfurt]",
