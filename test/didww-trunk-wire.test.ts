@@ -1,10 +1,10 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { configure, resource } from "../provider";
+import { resource } from "../provider";
 import { didwwClient } from "../provider/didww/client";
 import { SIP_DEFAULTS, TRUNK_DEFAULTS } from "../sandbox/didww/assumptions";
 import { schemaViolations, type DidwwSchema } from "./didww-schemas";
-import { useNock } from "./wire";
+import { useConfig, useNock } from "./wire";
 
 /**
 VoiceInTrunk and VoiceInTrunkGroup on the wire, pinned with nock: the exact request of every operation, each body
@@ -79,7 +79,7 @@ const nothingNamed = (name: string) => nock(BASE).get("/v3/voice_in_trunks").que
 
 useNock();
 beforeEach(() => {
-  configure({ get: (key) => ({ "didww:apiKey": KEY })[key] });
+  useConfig({ "didww:apiKey": KEY });
   sent.length = 0;
 });
 afterEach(() => {
@@ -188,7 +188,7 @@ describe("VoiceInTrunk on the wire", () => {
   });
 
   it("a POST whose answer did not come in time is not repeated: the trunk it created is found by name and kept", async () => {
-    configure({ get: (key) => ({ "didww:apiKey": KEY, "didww:requestTimeoutSeconds": "0.2" })[key] });
+    useConfig({ "didww:apiKey": KEY, "didww:requestTimeoutSeconds": "0.2" });
     nothingNamed("pbx-lost");
     nock(BASE).post("/v3/voice_in_trunks", bodyOf("VoiceInTrunkCreateRequest")).delay(5000).reply(201, {});
     nock(BASE).get("/v3/voice_in_trunks").query({ "filter[name]": "pbx-lost", ...page }).reply(200, list([sipDocument(T1, "pbx-lost", {}, { host: "h.example.com" }).data]));
@@ -283,7 +283,7 @@ describe("VoiceInTrunk on the wire", () => {
   });
 
   it("refuses an API version before 2021-12-15 by name, before any request", async () => {
-    configure({ get: (key) => ({ "didww:apiKey": KEY, "didww:apiVersion": "2017-09-18" })[key] });
+    useConfig({ "didww:apiKey": KEY, "didww:apiVersion": "2017-09-18" });
     await expect(trunks.check({}, { name: "x", sip: { host: "h.example.com" } })).rejects.toThrow(
       "VoiceInTrunk needs DIDWW API version 2021-12-15 or later, but didww:apiVersion is 2017-09-18",
     );

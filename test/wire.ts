@@ -1,6 +1,6 @@
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
-import { configure } from "../provider";
+import { configure, DidrouteError } from "../provider";
 
 /**
 What the wire-test files share: nock in front of every request the provider makes in this process, and the provider's
@@ -24,4 +24,19 @@ export function useNock(): void {
     expect(pending).toEqual([]);
   });
   afterAll(() => nock.restore());
+}
+
+/**
+The DidrouteError `promise` rejects with (failing the test if it resolves or throws anything else), checked to hold
+`secret` in no part a log or a state file could keep: message, stack, or the error serialized.
+*/
+export async function failureWithout(secret: string, promise: Promise<unknown>): Promise<DidrouteError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DidrouteError);
+  const thrown = error as DidrouteError;
+  for (const text of [thrown.message, String(thrown.stack), JSON.stringify(thrown)]) expect(text).not.toContain(secret);
+  return thrown;
 }
