@@ -4,8 +4,9 @@ from one of two places:
 
 - Minted by this process from the API key at DIDWW's token service: one token per (token service, API key) for the
   whole process, shared by every resource and client (plan, validate --online and the other commands too), minted
-  again ahead of its expiry and after DIDWW refused it, and never minted twice at once: operations that need a token
-  while one is being minted wait for that one.
+  again ahead of its expiry and after DIDWW refused it, and never minted twice at once. Ahead of expiry the next token
+  is minted in the background while requests go on carrying the one held, still valid; operations wait for a mint
+  only when there is no valid token to send (the first, one expired, one refused).
 - Supplied (didww:accessToken, DIDWW_ACCESS_TOKEN), e.g. minted by a CI step: used as is. Its `exp` claim is read so
   that an expired token fails here, naming where it came from, instead of as a 401 from DIDWW.
 
@@ -38,7 +39,7 @@ test/didww-tokens-wire.test.ts:
 3. The answer is OAuth 2.0's (RFC 6749 §5.1): the token in `access_token`, its lifetime in seconds in `expires_in`
    (optional); any 2xx status.
 
-The token's own `exp` claim is preferred to `expires_in` (see `renewalTime`).
+The token's own `exp` claim is preferred to `expires_in` (see `lifetimeOf`).
 */
 export function tokenExchange(scope?: "read"): { body: object; read(answer: unknown): MintedAnswer | undefined } {
   return {
@@ -76,12 +77,16 @@ export function claimsOf(token: string): Claims | undefined {
 const RENEW_AHEAD_MS = 60_000;
 
 /**
-When to mint the next token: ahead of this one's expiry. The lifetime is measured on DIDWW's clock alone (`exp` − `iat`,
-or `expires_in`) and counted from when the request left, so a local clock that is off does not matter; only a token
-with `exp` and nothing else is compared with the local clock. Undefined when nothing says (or the local clock makes it
-look expired already): then the token is replaced only once DIDWW refuses it.
+When this token expires and when to mint the next one (ahead of expiry). The lifetime is measured on DIDWW's clock
+alone (`exp` − `iat`, or `expires_in`) and counted from when the request left, so a local clock that is off does not
+matter; only a token with `exp` and nothing else is compared with the local clock. Undefined when nothing says (or the
+local clock makes it look expired already): then the token is replaced only once DIDWW refuses it.
 */
-function renewalTime(token: string, expiresInSeconds: number | undefined, requestedAt: number): number | undefined {
+function lifetimeOf(
+  token: string,
+  expiresInSeconds: number | undefined,
+  requestedAt: number,
+): { renewAt: number; expiresAt: number } | undefined {
   const { exp, iat } = claimsOf(token) ?? {};
   const lifetimeMs =
     typeof exp === "number" && typeof iat === "number"
@@ -92,7 +97,8 @@ function renewalTime(token: string, expiresInSeconds: number | undefined, reques
           ? exp * 1000 - requestedAt
           : undefined;
   if (lifetimeMs === undefined || lifetimeMs <= 0) return undefined;
-  return requestedAt + lifetimeMs - Math.min(RENEW_AHEAD_MS, lifetimeMs / 5);
+  const expiresAt = requestedAt + lifetimeMs;
+  return { renewAt: expiresAt - Math.min(RENEW_AHEAD_MS, lifetimeMs / 5), expiresAt };
 }
 
 /** Where the access tokens of a client come from. */
@@ -107,7 +113,8 @@ export interface TokenSource {
 
 interface Minted {
   value: string;
-  renewAt: number | undefined;
+  /** When to mint the next one, and when this one stops being valid; undefined when the answer does not say. */
+  lifetime: { renewAt: number; expiresAt: number } | undefined;
 }
 
 /** The token service: the base URL and the path `createHttpClient` takes (`https://auth.didww.com`, `token`). */
@@ -139,7 +146,7 @@ function tokenService(tokenEndpoint: string, apiKey: string, limits: HttpLimits)
     if (response.status < 200 || response.status >= 300) throw mintRefused(response, tokenEndpoint, [apiKey]);
     const answer = exchange.read(response.body);
     if (answer === undefined) throw unreadableAnswer(response);
-    return { value: answer.accessToken, renewAt: renewalTime(answer.accessToken, answer.expiresInSeconds, requestedAt) };
+    return { value: answer.accessToken, lifetime: lifetimeOf(answer.accessToken, answer.expiresInSeconds, requestedAt) };
   };
 }
 
@@ -155,7 +162,19 @@ class MintedTokens implements TokenSource {
 
   async current(): Promise<string> {
     const held = this.held;
-    if (held !== undefined && (held.renewAt === undefined || Date.now() < held.renewAt)) return held.value;
+    if (held !== undefined) {
+      const { lifetime } = held;
+      const now = Date.now();
+      if (lifetime === undefined || now < lifetime.renewAt) return held.value;
+      if (now < lifetime.expiresAt) {
+        // Due for renewal but still valid: this request leaves now with it while the next token is minted. Were it to
+        // wait, every request given its limiter slot during the mint would leave together once the mint ended, a
+        // burst over DIDWW's per-second limit (answered 429). A failed renewal is tried again by the next request;
+        // once the token has expired, a request waits for the mint and fails with its error.
+        this.next().catch(() => {});
+        return held.value;
+      }
+    }
     return (await this.next()).value;
   }
 
