@@ -3,18 +3,32 @@
 `didroute`: the command-line side of pulumi-didroute. Each command lives in its own module and returns the process
 exit code, so the commands can also be run (and tested) in-process.
 */
-import { runExport } from "./export";
-import { runPlan } from "./plan";
-import { runSandbox } from "./sandbox";
-import { runToken } from "./token";
-import { runValidate } from "./validate";
-
+/**
+Each command's module is loaded when that command runs, not before: the sandbox alone (ajv and the DIDWW schemas it
+compiles) costs as much start-up as the rest of the CLI, which `didroute validate` or `plan` would otherwise pay on
+every run. (`import()` of a CommonJS file gives its exports as named exports.)
+*/
 const COMMANDS: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
-  export: { summary: "write the routing file of the account as it is routed now (to bring it under code)", run: runExport },
-  plan: { summary: "show what pulumi up would change: a routing file against the live APIs (drift check)", run: runPlan },
-  sandbox: { summary: "serve the embedded DIDWW and CarrierX sandbox API on 127.0.0.1", run: runSandbox },
-  token: { summary: "mint a DIDWW access token (API 2026-11-19), e.g. a read-only one for CI", run: runToken },
-  validate: { summary: "check a routing file (offline; --online also resolves names)", run: runValidate },
+  export: {
+    summary: "write the routing file of the account as it is routed now (to bring it under code)",
+    run: async (args) => (await import("./export.js")).runExport(args),
+  },
+  plan: {
+    summary: "show what pulumi up would change: a routing file against the live APIs (drift check)",
+    run: async (args) => (await import("./plan.js")).runPlan(args),
+  },
+  sandbox: {
+    summary: "serve the embedded DIDWW and CarrierX sandbox API on 127.0.0.1",
+    run: async (args) => (await import("./sandbox.js")).runSandbox(args),
+  },
+  token: {
+    summary: "mint a DIDWW access token (API 2026-11-19), e.g. a read-only one for CI",
+    run: async (args) => (await import("./token.js")).runToken(args),
+  },
+  validate: {
+    summary: "check a routing file (offline; --online also resolves names)",
+    run: async (args) => (await import("./validate.js")).runValidate(args),
+  },
 };
 
 export function usage(): string {
