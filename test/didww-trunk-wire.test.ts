@@ -330,23 +330,33 @@ describe("VoiceInTrunkGroup on the wire", () => {
     });
   });
 
-  it("delete: checks no DID rings it, moves its trunks out (so none is deleted with it), then DELETEs", async () => {
+  it("delete: checks no DID rings it, reads its members, moves them out (so none is deleted with it), then DELETEs", async () => {
     nock(BASE).get("/v3/dids").query({ "filter[voice_in_trunk_group.id]": G2, "page[size]": "100" }).reply(200, list([]));
+    nock(BASE).get(`/v3/voice_in_trunk_groups/${G2}`).query({ include: "voice_in_trunks" }).reply(200, groupDocument(G2, "other", [T2]));
     nock(BASE).patch(`/v3/voice_in_trunk_groups/${G2}`, bodyOf("VoiceInTrunkGroupUpdateRequest")).reply(200, groupDocument(G2, "other", []));
     nock(BASE).delete(`/v3/voice_in_trunk_groups/${G2}`).reply(204);
     await groups.delete(G2, { name: "other", trunkIds: [T2], createdAt: CREATED_AT });
     expect(lastBody()).toEqual({ data: { id: G2, type: "voice_in_trunk_groups", relationships: { voice_in_trunks: { data: [] } } } });
   });
 
-  it("a DELETE refused after the trunks were moved out puts them back, and says so", async () => {
+  it("delete of a group with no members sends no PATCH", async () => {
     nock(BASE).get("/v3/dids").query(true).reply(200, list([]));
+    nock(BASE).get(`/v3/voice_in_trunk_groups/${G2}`).query({ include: "voice_in_trunks" }).reply(200, groupDocument(G2, "other", []));
+    nock(BASE).delete(`/v3/voice_in_trunk_groups/${G2}`).reply(204);
+    await groups.delete(G2, { name: "other", trunkIds: [T2], createdAt: CREATED_AT });
+  });
+
+  it("a DELETE refused after the trunks were moved out puts back the members it had, not those in state, and says so", async () => {
+    // State says T1 and T2; T2 has since been moved to another group by hand. Putting it back would take it from there.
+    nock(BASE).get("/v3/dids").query(true).reply(200, list([]));
+    nock(BASE).get(`/v3/voice_in_trunk_groups/${G2}`).query({ include: "voice_in_trunks" }).reply(200, groupDocument(G2, "other", [T1]));
     nock(BASE).patch(`/v3/voice_in_trunk_groups/${G2}`, bodyOf("VoiceInTrunkGroupUpdateRequest")).reply(200, groupDocument(G2, "other", []));
     nock(BASE).delete(`/v3/voice_in_trunk_groups/${G2}`).reply(422, { errors: [{ title: "is still in use", detail: "The trunk group is still in use", code: "100", status: "422" }] });
-    nock(BASE).patch(`/v3/voice_in_trunk_groups/${G2}`, bodyOf("VoiceInTrunkGroupUpdateRequest")).reply(200, groupDocument(G2, "other", [T2]));
-    await expect(groups.delete(G2, { name: "other", trunkIds: [T2], createdAt: CREATED_AT })).rejects.toThrow(
+    nock(BASE).patch(`/v3/voice_in_trunk_groups/${G2}`, bodyOf("VoiceInTrunkGroupUpdateRequest")).reply(200, groupDocument(G2, "other", [T1]));
+    await expect(groups.delete(G2, { name: "other", trunkIds: [T1, T2], createdAt: CREATED_AT })).rejects.toThrow(
       `DIDWW refused DELETE /v3/voice_in_trunk_groups/${G2} for voice in trunk group ${G2} (422): The trunk group is still in use (its trunks, moved out of it first, were put back)`,
     );
-    expect((lastBody() as any).data.relationships.voice_in_trunks.data).toEqual([{ type: "voice_in_trunks", id: T2 }]);
+    expect((lastBody() as any).data.relationships.voice_in_trunks.data).toEqual([{ type: "voice_in_trunks", id: T1 }]);
   });
 
   it("a taken name is refused without adopt, and adopted with it", async () => {

@@ -52,7 +52,11 @@ function groupOutputs(declared: VoiceInTrunkGroupInputs, live: LiveTrunkGroup, p
   return outs;
 }
 
-/** A delete refused after the group was emptied: its members are put back, so the failure changes nothing. */
+/**
+A delete refused after the group was emptied: the members it had just before (read live, not taken from state, where a
+trunk since moved to another group by hand would be taken back from that group) are put back, so the failure changes
+nothing.
+*/
 async function restoreMembers(id: string, trunkIds: readonly string[], failure: unknown): Promise<unknown> {
   if (!(failure instanceof DidrouteError) || trunkIds.length === 0) return failure;
   try {
@@ -128,10 +132,12 @@ export const voiceInTrunkGroup: ResourceOperations<VoiceInTrunkGroupInputs, Voic
     const api = trunkApi();
     const users = await api.didsRoutedTo("trunkGroup", id);
     if (users.total > 0) throw stillUsedError(what, users);
+    let members: readonly string[];
     try {
       // First out of the group, so that deleting it cannot take trunks managed elsewhere with it: DIDWW's own
       // sources disagree on whether a group's delete keeps its trunks or deletes them (reference §7.4).
-      await api.emptyTrunkGroup(id);
+      members = (await api.getTrunkGroup(id)).trunkIds;
+      if (members.length > 0) await api.emptyTrunkGroup(id);
     } catch (error) {
       if (isNotFound(error)) return;
       throw error;
@@ -140,7 +146,7 @@ export const voiceInTrunkGroup: ResourceOperations<VoiceInTrunkGroupInputs, Voic
       await api.deleteTrunkGroup(id);
     } catch (error) {
       if (isNotFound(error)) return;
-      throw await restoreMembers(id, props.trunkIds ?? [], error);
+      throw await restoreMembers(id, members, error);
     }
   },
 };

@@ -228,6 +228,7 @@ export function defineDidwwTrunksEngineSuite(mode: Mode): void {
       expect(wire(from)).toEqual([
         `PATCH /v3/dids/${ids.didA}`,
         routedTo("voice_in_trunk_group", group),
+        `GET /v3/voice_in_trunk_groups/${group}?include=voice_in_trunks`,
         `PATCH /v3/voice_in_trunk_groups/${group}`,
         `DELETE /v3/voice_in_trunk_groups/${group}`,
         routedTo("voice_in_trunk", pstn),
