@@ -300,6 +300,24 @@ describe("CarrierX DIDs", () => {
     expect(log).toBe("pulumi-didroute: already as declared, adopted without a PATCH: CarrierX DID +15162065570\n");
   });
 
+  it("a DID a listing of several pages did not show is looked up on its own before it counts as gone", async () => {
+    // Three reads share the listing. Between its two pages a DID ahead of S[1] is released, so the second page starts
+    // one further on and S[1] falls between them. Its own lookup finds it, and its read keeps it in state.
+    const more = (items: unknown[], offset: number, hasMore: boolean) => ({ ...page(items), has_more: hasMore, offset, total: 3 });
+    nock(CARRIERX)
+      .get("/core/v2/phonenumber/dids")
+      .query({ limit: "1000", offset: "0" })
+      .reply(200, more([item(0, CX_GROUP)], 0, true))
+      .get("/core/v2/phonenumber/dids")
+      .query({ limit: "1000", offset: "1" })
+      .reply(200, more([item(2, null)], 1, false))
+      .get("/core/v2/phonenumber/dids")
+      .query({ limit: "1000", offset: "0", filter: `did_sid eq "${S[1]}"` })
+      .reply(200, page([item(1, CX_GROUP2)]));
+    const read = await Promise.all(S.map((sid) => cx.read(sid, {})));
+    expect(read.map((r) => (r.props === undefined ? "gone" : r.props["trunkGroupSid"]))).toEqual([CX_GROUP, CX_GROUP2, null]);
+  });
+
   it("a refused list fails every operation that waited, each naming its DID, never the token", async () => {
     nock(CARRIERX).get("/core/v2/phonenumber/dids").query({ limit: "1000", offset: "0" }).reply(403, { message: "Forbidden", errors: [] });
     // S[2] was only read above, so this process holds no claim on it and its delete reads.

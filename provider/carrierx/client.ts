@@ -119,6 +119,10 @@ export class CarrierxClient {
   outnumber the DIDs still missing, each of those is looked up with `filter=phonenumber eq "…"` (or `did_sid eq`)
   instead: the fewer requests of the two. DIDs that match nothing are absent from the result. `each`, for a read
   shared by the operations of several DIDs (batch.ts): a refusal is each one's error about its own DID.
+
+  A listing of several pages is paged by offset: a DID rented or released meanwhile shifts the later pages, and a DID
+  can fall between two of them. So what such a listing did not show is looked up on its own before it counts as gone
+  (a read would drop it from state, a delete would leave its routing in place).
   */
   async findDids(
     wanted: { numbers?: readonly string[]; sids?: readonly string[] },
@@ -138,8 +142,12 @@ export class CarrierxClient {
     for (let offset = 0; missing.size > 1; ) {
       const page = await this.listPage("phonenumber/dids", { offset }, DIDS, parseDidItem, each);
       take(page.items);
+      const firstPage = offset === 0;
       offset += page.items.length;
-      if (!page.hasMore || page.items.length === 0) return found;
+      if (!page.hasMore || page.items.length === 0) {
+        if (firstPage) return found;
+        break;
+      }
       const pagesLeft = page.total === null ? Infinity : Math.ceil((page.total - offset) / PAGE_LIMIT);
       if (missing.size <= pagesLeft) break;
     }
