@@ -326,9 +326,18 @@ describe("retries through the dynamic-provider host, against the sandbox's fault
     });
   }
 
-  /** 3 s at full scale: room for two retries (0.5 s and 1 s, jitter included) but not a third (2 s more). */
+  /**
+  3 s at full scale: room for two retries (0.5 s and 1 s, jitter included) but not a third (2 s more). The rate limiter
+  is off under a budget: its slots (0.1 s apart at the default 10 per second, shared by the operations of a test) are
+  not scaled, and would take from the budget what the retries' waits need, more so on a busy machine.
+  */
   const BUDGET_SECONDS = String(scaled(3));
-  const BUDGET = { "didww:operationTimeoutSeconds": BUDGET_SECONDS, "carrierx:operationTimeoutSeconds": BUDGET_SECONDS };
+  const BUDGET = {
+    "didww:operationTimeoutSeconds": BUDGET_SECONDS,
+    "carrierx:operationTimeoutSeconds": BUDGET_SECONDS,
+    "didww:maxRequestsPerSecond": "0",
+    "carrierx:maxRequestsPerSecond": "0",
+  };
   /** ` (after N attempts over X.Y s; the <key> budget of … s was spent)` as a pattern; X.Y is captured. */
   const spent = (attempts: number, system: "didww" | "carrierx") =>
     ` \\(after ${attempts} attempts over (\\d+\\.\\d) s; the ${system}:operationTimeoutSeconds budget of ${BUDGET_SECONDS} s was spent\\)`;
