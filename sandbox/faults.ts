@@ -13,7 +13,6 @@ Only Node built-ins are used, so the layer ships inside the package.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomInt } from "node:crypto";
-import { performance } from "node:perf_hooks";
 import { receive, sendJson, type RecordedRequest } from "./http";
 import type { Handler } from "./loopback";
 
@@ -162,7 +161,10 @@ export class Faults implements FaultController {
   private settings: FaultSettings = {};
   private random: () => number = Math.random;
   private readonly queue: ScriptedFault[] = [];
-  /** Arrival times (ms, monotonic) of the requests accepted in the last second, per credential. */
+  /**
+  Arrival times (ms, monotonic: the global `performance.now()`, which a test can move with fake timers) of the
+  requests accepted in the last second, per credential.
+  */
   private readonly windows = new Map<string, number[]>();
   private counters: FaultStats = emptyStats();
 

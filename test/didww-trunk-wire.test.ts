@@ -188,9 +188,10 @@ describe("VoiceInTrunk on the wire", () => {
   });
 
   it("a POST whose answer did not come in time is not repeated: the trunk it created is found by name and kept", async () => {
-    useConfig({ "didww:apiKey": KEY, "didww:requestTimeoutSeconds": "0.2" });
+    // The timeout applies to the name lookups too: 1 s, so that a busy machine cannot make one of those time out.
+    useConfig({ "didww:apiKey": KEY, "didww:requestTimeoutSeconds": "1" });
     nothingNamed("pbx-lost");
-    nock(BASE).post("/v3/voice_in_trunks", bodyOf("VoiceInTrunkCreateRequest")).delay(5000).reply(201, {});
+    nock(BASE).post("/v3/voice_in_trunks", bodyOf("VoiceInTrunkCreateRequest")).delay(20_000).reply(201, {});
     nock(BASE).get("/v3/voice_in_trunks").query({ "filter[name]": "pbx-lost", ...page }).reply(200, list([sipDocument(T1, "pbx-lost", {}, { host: "h.example.com" }).data]));
     let logged = "";
     const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {

@@ -27,6 +27,8 @@ interface Registered {
   inputs: Record<string, any>;
 }
 const registered: Registered[] = [];
+/** Tests waiting for a resource of this name to reach the mocks. */
+const awaited = new Map<string, (registration: Registered) => void>();
 let didroute: any;
 
 beforeAll(() => {
@@ -36,6 +38,7 @@ beforeAll(() => {
     {
       newResource(args: Registered) {
         registered.push(args);
+        awaited.get(args.name)?.(args);
         // What each API reports beside the inputs: DIDWW's `number`, CarrierX's `phonenumber`.
         const reported = args.type.endsWith("/carrierx:TrunkGroup")
           ? { trunkGroupSid: CX_GROUP }
@@ -58,13 +61,14 @@ function resolved<T>(output: any): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
 }
 
-async function registration(name: string): Promise<Registered> {
-  for (let i = 0; i < 200; i++) {
-    const found = registered.find((r) => r.name === name);
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`${name} was never registered`);
+/**
+The registration of `name` as the mocks received it. It arrives once the resource's provider is serialized, which can
+take a while on a busy machine; a resource that never arrives fails the test on its timeout.
+*/
+function registration(name: string): Promise<Registered> {
+  const found = registered.find((r) => r.name === name);
+  if (found) return Promise.resolve(found);
+  return new Promise((resolve) => awaited.set(name, resolve));
 }
 
 describe("pulumi-didroute SDK", () => {
