@@ -79,7 +79,10 @@ async function startRecordedHost(env: Record<string, string | undefined>): Promi
   const launcher = processes().find((p) => p.ppid === process.pid && p.pgrp === p.pid && !openGroups.has(p.pid));
   if (launcher !== undefined) openGroups.add(launcher.pid);
   const host = await starting;
-  if (launcher === undefined) throw new Error("cannot find the host launcher among this process's children");
+  if (launcher === undefined) {
+    await host.close();
+    throw new Error("cannot find the host launcher among this process's children");
+  }
   // The host is started as node itself (test/engine/host.ts); earlier through a launcher, whose child it was.
   const node = launcher.cmdline.includes("dynamic-provider")
     ? launcher

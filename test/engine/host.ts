@@ -33,6 +33,23 @@ export function secret(value: string): Record<string, string> {
   return { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value };
 }
 
+/**
+Process groups of hosts not yet closed. Whatever ends this process (a file's end, a failed start, a test that never
+reached its clean-up) first kills them: hosts are detached, so nothing else would.
+*/
+const openGroups = new Set<number>();
+process.on("exit", () => {
+  for (const group of openGroups) killGroup(group, "SIGKILL");
+});
+
+function killGroup(group: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-group, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error; // the whole group has already gone
+  }
+}
+
 export async function startHost(cwd: string, env: Record<string, string | undefined>): Promise<Host> {
   const pulumiDir = path.dirname(createRequire(path.join(cwd, "/")).resolve("@pulumi/pulumi/package.json"));
   const fromPulumi = createRequire(path.join(pulumiDir, "/"));
@@ -60,14 +77,15 @@ export async function startHost(cwd: string, env: Record<string, string | undefi
     // Its own process group, so closing ends it and anything it started.
     detached: true,
   });
+  openGroups.add(child.pid!);
   // "close" rather than "exit": it also waits for the pipes (the node host holds them), so output() is complete.
-  const closed = new Promise((resolve) => child.once("close", resolve));
+  const closed = new Promise((resolve) => child.once("close", resolve)).finally(() => openGroups.delete(child.pid!));
   // Until the port line arrives stdout is only that; afterwards both streams go to the log as they arrive.
   let portLine: string | undefined = "";
   let log = "";
   const markers = new Set<() => void>();
   let drains = 0;
-  const port = await new Promise<number>((resolve, reject) => {
+  const started = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`host did not start:\n${portLine}\n${log}`)), 20_000);
     child.stdout!.on("data", (chunk: Buffer) => {
       if (portLine === undefined) {
@@ -88,6 +106,10 @@ export async function startHost(cwd: string, env: Record<string, string | undefi
       for (const check of [...markers]) check();
     });
     child.on("exit", (code) => reject(new Error(`host exited with ${code}:\n${portLine ?? ""}\n${log}`)));
+  });
+  const port = await started.catch((error: unknown) => {
+    killGroup(child.pid!, "SIGKILL");
+    throw error;
   });
   const alive = () => child.exitCode === null && child.signalCode === null;
   const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
@@ -126,11 +148,7 @@ export async function startHost(cwd: string, env: Record<string, string | undefi
     },
     close: async () => {
       client.close();
-      try {
-        process.kill(-child.pid!, "SIGTERM");
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error; // the whole group has already gone
-      }
+      killGroup(child.pid!, "SIGTERM");
       await closed;
     },
   };

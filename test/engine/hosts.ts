@@ -9,9 +9,16 @@ run in the host of an earlier one wherever the difference cannot show:
 
 - The provider is configured once per process (per provider text), so a host serves only stacks with the same
   project directory, environment and config: those are its key.
-- What else a provider process remembers between operations is the rename safety of provider/claims.ts: a delete
-  skips an object that a create or update of the same process set. So a phase that deletes gets a fresh host when its
-  host has already run a create or update, exactly as it would in a new `pulumi up`.
+- A provider process remembers, between operations, what changes results:
+  - the rename safety of provider/claims.ts (`claims`): a delete skips an object that a create or update of the same
+    process set. So a phase that deletes gets a fresh host when its host has already run a create or update, exactly
+    as it would in a new `pulumi up`;
+  - which kind declares each DIDWW trunk group's members (`membershipOwners`, same file), recorded at check, diff,
+    create and update: a later test of the file declaring one group with the other kind in a shared host is refused;
+  - a DIDWW token minted from an API key (provider/didww/token.ts), reused by every later operation with that key and
+    token endpoint until it is due for renewal: a later test in a shared host sends no token request.
+  Tests of a file that meet either of the last two use distinct group ids or API keys per test, or an Engine without
+  a pool.
 
 Everything else a process keeps (the rate limiter's spacing, clients per settings) shapes timing, not results. Tests
 about what a new process does (refresh and destroy running the stored provider text in a process that never ran the
