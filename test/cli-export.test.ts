@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSandbox, derivedId, loadSeed, type Sandbox, type SandboxSeed } from "../sandbox";
 import { runToEnd } from "./run-to-end";
+import { scratchDir } from "./scratch";
 
 /**
 `didroute export` as a person runs it to bring an account under code: the built CLI in a child process against the
@@ -13,7 +13,7 @@ unless asked.
 */
 const root = path.resolve(__dirname, "..");
 const cli = path.join(root, "dist", "cli", "index.js");
-const scratch = mkdtempSync(path.join(tmpdir(), "didroute-export-"));
+const scratch = scratchDir("didroute-export-");
 const KEY = "export-didww-key-6b1f";
 const TOKEN = "export-carrierx-token-0d93";
 

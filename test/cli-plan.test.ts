@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runToEnd } from "./run-to-end";
 import { formatPlan, type Plan, type PlannedChange } from "../routing/plan";
 import { createSandbox, derivedId, loadSeed, type Sandbox } from "../sandbox";
 import { applyPlan } from "./planned-requests";
+import { scratchDir } from "./scratch";
 
 /**
 `didroute plan` as a CI job runs it: the built CLI in a child process against the sandbox (seeded with the project's
@@ -15,7 +15,7 @@ planning changes nothing, and that sending the planned requests (as `pulumi up` 
 */
 const root = path.resolve(__dirname, "..");
 const cli = path.join(root, "dist", "cli", "index.js");
-const scratch = mkdtempSync(path.join(tmpdir(), "didroute-plan-"));
+const scratch = scratchDir("didroute-plan-");
 const KEY = "plan-didww-key-31c9";
 const TOKEN = "plan-carrierx-token-8e04";
 

@@ -1,14 +1,14 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runToEnd } from "./run-to-end";
 import { createSandbox, loadSeed, type Sandbox } from "../sandbox";
+import { scratchDir } from "./scratch";
 
 /** `didroute validate` as CI runs it: the built CLI in a child process, its output and its exit code. */
 const root = path.resolve(__dirname, "..");
 const cli = path.join(root, "dist", "cli", "index.js");
-const scratch = mkdtempSync(path.join(tmpdir(), "didroute-validate-"));
+const scratch = scratchDir("didroute-validate-");
 
 function validate(args: string[], env: Record<string, string> = {}) {
   return runToEnd(process.execPath, [cli, "validate", ...args], { cwd: root, env: { PATH: process.env["PATH"] ?? "", ...env } });

@@ -1,5 +1,4 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -7,6 +6,7 @@ import type { PlannedChange } from "../routing/plan";
 import { createSandbox, loadSeed, type Sandbox } from "../sandbox";
 import { applyPlan } from "./planned-requests";
 import { runToEnd } from "./run-to-end";
+import { scratchDir } from "./scratch";
 
 /**
 examples/ci/routing.yml: the triggers and jobs it promises, and the shell of its didroute steps run as GitHub would
@@ -40,10 +40,11 @@ function step(job: string, name: string): Step {
 let sandbox: Sandbox;
 let urls: { didww: string; carrierx: string };
 let workspace: string;
+const scratch = scratchDir("didroute-ci-");
 beforeEach(async () => {
   sandbox = createSandbox({ seed: loadSeed(path.join(root, "examples", "sandbox.yaml")), apiKey: KEY, token: TOKEN });
   urls = await sandbox.listen(0);
-  workspace = mkdtempSync(path.join(tmpdir(), "didroute-ci-"));
+  workspace = mkdtempSync(path.join(scratch, "ci-"));
   copyFileSync(path.join(root, "routing.yaml"), path.join(workspace, "routing.yaml"));
 });
 afterEach(() => sandbox?.close());

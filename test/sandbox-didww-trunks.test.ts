@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createDidwwSandbox, type DidwwSandbox, type DidwwSeed } from "../sandbox/didww";
 import { schemaViolations } from "./didww-schemas";
 
@@ -299,7 +299,9 @@ describe("the sandbox's extract of DIDWW's OpenAPI schemas", () => {
     await exec(process.execPath, [script, "--check", reference]);
     const document = JSON.parse(readFileSync(reference, "utf8"));
     delete document.components.schemas.VoiceInTrunk.properties.attributes.properties.weight;
-    const changed = path.join(mkdtempSync(path.join(tmpdir(), "didww-openapi-")), "changed.json");
+    const dir = mkdtempSync(path.join(tmpdir(), "didww-openapi-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const changed = path.join(dir, "changed.json");
     writeFileSync(changed, JSON.stringify(document));
     await expect(exec(process.execPath, [script, "--check", changed])).rejects.toMatchObject({
       code: 1,

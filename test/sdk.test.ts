@@ -1,8 +1,8 @@
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scratchDir } from "./scratch";
 
 /**
 The SDK as a program uses it: the built package loaded through Node's require (by its own name, as a project
@@ -175,7 +175,7 @@ describe("pulumi-didroute SDK", () => {
 });
 
 describe("routing.fromFile", () => {
-  const scratch = mkdtempSync(path.join(tmpdir(), "didroute-fromfile-"));
+  const scratch = scratchDir("didroute-fromfile-");
   const write = (name: string, text: string) => {
     const file = path.join(scratch, name);
     writeFileSync(file, text);
