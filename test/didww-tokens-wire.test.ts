@@ -286,6 +286,17 @@ describe("one token per process and key", () => {
     expect(updated.map((u) => u.outs.didId)).toEqual(ids);
   });
 
+  it("a 401 after which no new token can be minted fails naming the refused request and the token service's answer", async () => {
+    useTokenVersion();
+    const minted = tokenService(["revoked"]);
+    minted.post("/token").reply(401, { errors: [{ title: "Unauthorized", detail: "API key is revoked", code: "401", status: "401" }] });
+    api("revoked").patch(`/v3/dids/${OTHER_DID}`).reply(...refused());
+    await expect(did.delete(OTHER_DID, { didId: OTHER_DID, trunkId: TRUNK, trunkGroupId: null, number: "1" })).rejects.toThrow(
+      `DIDWW refused the access token (401 invalid_token on PATCH /v3/dids/${OTHER_DID}), and minting another failed: ` +
+        "DIDWW's token service refused the API key (401 on POST /token): the key is missing or invalid",
+    );
+  });
+
   it("a token refused again after a fresh mint fails the operation, pointing at the key's allowed addresses", async () => {
     useTokenVersion();
     tokenService(["minted-token-1", "minted-token-2"]);

@@ -10,7 +10,7 @@ import { DidrouteError } from "../errors";
 import type { HttpLimits, HttpRequest, HttpResponse, HttpSend } from "../http";
 import { operationName } from "../operation";
 import type { DidwwAuth } from "../settings";
-import { didwwSaid, masked, mintedTokens, suppliedToken } from "./token";
+import { didwwSaid, masked, mintedTokens, suppliedToken, type TokenSource } from "./token";
 
 /** What a client built for a credential needs: the headers every request carries, and what the limiter is keyed by. */
 export interface RequestCredential {
@@ -47,7 +47,7 @@ export function authorizedSend(
     let response = await send(withToken);
     const refused = sent;
     let replaced = false;
-    if (response.status === 401 && (await tokens.replace(refused)) !== undefined) {
+    if (response.status === 401 && (await replacement(tokens, refused, response)) !== undefined) {
       replaced = true;
       response = await send(withToken);
     }
@@ -59,6 +59,23 @@ export function authorizedSend(
     return maskedAnswer(response, secrets);
   };
   return Object.assign(bearerSend, { slot: send.slot });
+}
+
+/**
+Another token after DIDWW refused `refused` on `response.request`. A mint that fails then names that request too: the
+token service's error alone would not say which request was refused, nor that a token was.
+*/
+async function replacement(tokens: TokenSource, refused: string, response: HttpResponse): Promise<string | undefined> {
+  try {
+    return await tokens.replace(refused);
+  } catch (error) {
+    const why = challenge(response);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new DidrouteError(
+      `DIDWW refused the access token (401${why ? ` ${why}` : ""} on ${response.request}), and minting another failed: ${message}`,
+      details(response),
+    );
+  }
 }
 
 /** Error answers only: a success's body is data, read by the client and never shown. */
