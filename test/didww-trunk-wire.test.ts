@@ -210,6 +210,26 @@ describe("VoiceInTrunk on the wire", () => {
     );
   });
 
+  it("a POST answered 5xx that created the trunk anyway: the log line that says so never shows the password", async () => {
+    nothingNamed("pbx-echo");
+    // A gateway error page that quotes the request it failed on.
+    nock(BASE)
+      .post("/v3/voice_in_trunks", bodyOf("VoiceInTrunkCreateRequest"))
+      .reply(503, { errors: [{ title: "Service Unavailable", detail: `upstream failed on auth_password=${PASSWORD}`, code: "503", status: "503" }] });
+    nock(BASE).get("/v3/voice_in_trunks").query({ "filter[name]": "pbx-echo", ...page }).reply(200, list([sipDocument(T1, "pbx-echo", {}, { host: "h.example.com" }).data]));
+    let logged = "";
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+      logged += String(chunk);
+      return true;
+    });
+    const created = await trunks
+      .create({ name: "pbx-echo", sip: { host: "h.example.com", authEnabled: true, authUser: "u", authPassword: PASSWORD } })
+      .finally(() => stderr.mockRestore());
+    expect(created.id).toBe(T1);
+    expect(logged).toContain("upstream failed on auth_password=[secret]");
+    expect(logged).not.toContain(PASSWORD);
+  });
+
   it("two resources of one deployment creating the same name: the second is refused, not sent", async () => {
     nothingNamed("pbx-twice");
     nock(BASE).post("/v3/voice_in_trunks", bodyOf("VoiceInTrunkCreateRequest")).reply(201, sipDocument(T1, "pbx-twice", {}, { host: "h.example.com" }));

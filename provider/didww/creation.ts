@@ -29,6 +29,11 @@ export interface Creation<Live extends { id: string }> {
   update(id: string): Promise<Live>;
   /** Said after DIDWW's own words when it answers that the name is taken although the lookup found none. */
   nameTakenHint: string;
+  /**
+  The error as it may be shown: without the declaration's secrets, which DIDWW's answer can quote. The resource masks
+  what it throws itself; this is for what is logged on the way.
+  */
+  shown(error: unknown): unknown;
 }
 
 /** Names being created in this process: the look-up and the POST are not atomic, and a deployment creates at once. */
@@ -82,7 +87,8 @@ async function create<Live extends { id: string }>(creation: Creation<Live>): Pr
       );
     }
     if (found === undefined) throw error;
-    notice(`the answer to creating ${what} was lost (${(error as Error).message}); it was created as ${found.id}, which this resource now manages`);
+    const lost = (creation.shown(error) as Error).message;
+    notice(`the answer to creating ${what} was lost (${lost}); it was created as ${found.id}, which this resource now manages`);
     return found;
   }
 }

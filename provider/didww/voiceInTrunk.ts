@@ -147,6 +147,7 @@ export const voiceInTrunk: ResourceOperations<VoiceInTrunkInputs, VoiceInTrunkOu
         nameTakenHint:
           "No trunk of that name was found, so a trunk group may hold it: DIDWW documents one name space for trunks " +
           "and trunk groups from API version 2026-11-19",
+        shown: (error) => withoutSecrets(error, secretsOf(inputs)),
       });
       claims.claim(CLAIM, live.id);
       return { id: live.id, outs: trunkOutputs(inputs, live) };

@@ -97,6 +97,8 @@ export const voiceInTrunkGroup: ResourceOperations<VoiceInTrunkGroupInputs, Voic
       nameTakenHint:
         "No trunk group of that name was found, so a trunk may hold it: DIDWW documents one name space for trunks " +
         "and trunk groups from API version 2026-11-19",
+      // A group declares no secret.
+      shown: (error) => error,
     });
     declareMembers(live.id, inputs.name);
     claims.claim(CLAIM, live.id);
