@@ -143,9 +143,10 @@ class Names {
   ref(id: string): { value: string; note?: string } {
     const name = this.byId.get(id);
     if (name === undefined) return { value: id, note: `not among the account's ${this.plural}` };
+    if (name === "") return { value: id, note: "it has no name" };
     const shared = this.count.get(name) ?? 0;
     if (shared > 1) return { value: id, note: `${JSON.stringify(name)}, a name ${shared} ${this.plural} share` };
-    if (name.trim() !== name || name === "" || isUuid(name)) return { value: id, note: JSON.stringify(name) };
+    if (name.trim() !== name || isUuid(name)) return { value: id, note: JSON.stringify(name) };
     return { value: scalar(name) };
   }
 }

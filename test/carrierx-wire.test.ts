@@ -1,6 +1,8 @@
 import nock from "nock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DidrouteError, resource } from "../provider";
+import { carrierxClient } from "../provider/carrierx/client";
+import { exportRouting } from "../routing/export";
 import { failureWithout, useConfig, useNock } from "./wire";
 
 /**
@@ -285,5 +287,19 @@ describe("rename safety inside one provider process", () => {
     await assignment.create({ didSid: THIRD, trunkGroupSid: GROUP });
     // No interceptor is left: a PATCH here would fail the test with nock's no-match answer.
     await assignment.delete(THIRD, { didSid: THIRD, trunkGroupSid: GROUP, phonenumber: "15162065574" });
+  });
+});
+
+describe("a trunk group without a name (CarrierX allows one)", () => {
+  it("is listed with the name \"\", and didroute export writes it by its sid, saying so", async () => {
+    nock(BASE, headers)
+      .get("/core/v2/trunk_groups")
+      .query({ limit: "1000", offset: "0" })
+      .reply(200, { count: 1, has_more: false, items: [{ trunk_group_sid: GROUP, name: null }], limit: 1000, offset: 0, pagination: {}, total: 1 });
+    const trunkGroups = await carrierxClient().listTrunkGroups();
+    expect(trunkGroups).toEqual([{ trunkGroupSid: GROUP, name: "" }]);
+    const dids = [{ didSid: DID, phonenumber: "15162065574", trunkGroupSid: GROUP }];
+    const text = exportRouting({ carrierx: { endpoint: `${BASE}/core/v2`, dids, trunkGroups } }, { at: new Date(0), includeUnrouted: false });
+    expect(text.split("\n").slice(-4)).toEqual(["  dids:", '    - number: "+15162065574"', `      trunkGroup: ${GROUP}   # it has no name`, ""]);
   });
 });

@@ -187,14 +187,12 @@ export class CarrierxClient {
     }
   }
 
-  /** Every trunk group of the partner, 1,000 per request. */
+  /** Every trunk group of the partner, 1,000 per request; one without a name (CarrierX allows it) has the name "". */
   async listTrunkGroups(): Promise<TrunkGroup[]> {
-    return (await this.trunkGroupObjects()).map((group) => {
-      if (typeof group["name"] !== "string") {
-        throw new DidrouteError("CarrierX listed a trunk group without trunk_group_sid or name", { system: "CarrierX" });
-      }
-      return { trunkGroupSid: group["trunk_group_sid"] as string, name: group["name"] };
-    });
+    return (await this.trunkGroupObjects()).map((group) => ({
+      trunkGroupSid: group["trunk_group_sid"] as string,
+      name: typeof group["name"] === "string" ? group["name"] : "",
+    }));
   }
 
   /** Every trunk group of the partner as CarrierX answers it, 1,000 per request. */
