@@ -49,6 +49,12 @@ export interface DidwwDidEntry {
   target: { kind: "trunk" | "trunkGroup"; ref: Ref };
 }
 
+
+/** The name routing.fromFile gives a declared CarrierX trunk's resource (without the caller's prefix). */
+export function carrierxTrunkResourceName(group: string, trunk: string): string {
+  return `carrierx-trunk-${group}-${trunk}`;
+}
+
 /** A `didww.trunkGroups` entry with `group:`: a group that exists in the account, whose members alone it sets. */
 export interface DidwwGroupEntry {
   at: Position;
@@ -277,6 +283,24 @@ class FileReader extends Reader {
     for (const group of file.carrierx.trunkGroups) {
       const name = group.name.value;
       group.trunks = once(group.trunks, (t) => `carrierx trunk ${name} ${t.name.value}`, (t) => `trunk ${t.name.value} of trunk group ${name}`);
+    }
+    // routing.fromFile names a CarrierX trunk's resource after its group and itself; two pairs can make one name.
+    const named = new Map<string, { group: string; trunk: Ref }>();
+    for (const group of file.carrierx.trunkGroups) {
+      group.trunks = group.trunks.filter((trunk) => {
+        const resourceName = carrierxTrunkResourceName(group.name.value, trunk.name.value);
+        const other = named.get(resourceName);
+        if (other === undefined) {
+          named.set(resourceName, { group: group.name.value, trunk: trunk.name });
+          return true;
+        }
+        this.at(
+          trunk.name.at,
+          `trunk ${trunk.name.value} of trunk group ${group.name.value} and trunk ${other.trunk.value} of trunk group ` +
+            `${other.group} (line ${other.trunk.at.line}) would both be the program's resource ${resourceName}: rename one`,
+        );
+        return false;
+      });
     }
   }
 

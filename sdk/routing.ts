@@ -7,7 +7,7 @@ import { carrierxClient } from "../provider/carrierx/client";
 import { didwwClient } from "../provider/didww/client";
 import { DidrouteError } from "../provider/errors";
 import { configure } from "../provider/settings";
-import { digitsOf, formatProblem, readRoutingFile, type Problem, type RoutingFile } from "../routing/file";
+import { carrierxTrunkResourceName, digitsOf, formatProblem, readRoutingFile, type Problem, type RoutingFile } from "../routing/file";
 import { resolveRouting, type ResolvedRouting, type Target } from "../routing/resolve";
 import { secretRefsIn, withSecrets, type SecretRef } from "../routing/secrets";
 import { DidTrunkGroupAssignment } from "./carrierx/didTrunkGroupAssignment";
@@ -151,7 +151,7 @@ function declare(routing: ResolvedRouting, secrets: ReadonlyMap<string, pulumi.O
     carrierxGroups.set(entry.name.value, group);
     for (const trunk of entry.trunks) {
       const args = { ...(trunk.inputs as { name: string }), trunkGroupSid: group.id };
-      carrierxTrunks.push(new Trunk(`${prefix}carrierx-trunk-${entry.name.value}-${trunk.name.value}`, args, options));
+      carrierxTrunks.push(new Trunk(`${prefix}${carrierxTrunkResourceName(entry.name.value, trunk.name.value)}`, args, options));
     }
   }
 

@@ -366,6 +366,14 @@ carrierx:
       ],
     ],
     [
+      "CarrierX: two trunks of two groups that the program's resource names cannot tell apart",
+      "carrierx:\n  trunkGroups:\n    - name: us-east\n      trunks:\n        - name: a\n    - name: us\n      trunks:\n        - name: east-a\n",
+      [
+        "routing.yaml:8:17: trunk east-a of trunk group us and trunk a of trunk group us-east (line 5) would both be the " +
+          "program's resource carrierx-trunk-us-east-a: rename one",
+      ],
+    ],
+    [
       "CarrierX: an unknown key with the likely meaning",
       "carrierx:\n  trunkGroups:\n    - name: us-east\n      trunks:\n        - name: t1\n          incapacity: 3\n",
       [
