@@ -49,8 +49,8 @@ export function exportRouting(
   ].filter((source) => source !== undefined);
   const lines = [
     `# The routing of ${sources.join(" and ")} as it was at ${options.at.toISOString()},`,
-    "# written by `didroute export`. Review it and commit it: the first `pulumi up` adopts every entry without a",
-    "# PATCH. Entries not listed are not managed (README, \"The routing file\").",
+    "# written by `didroute export`. Review it and commit it: the first `pulumi up` takes over every entry and",
+    "# changes nothing still routed as listed. Entries not listed are not managed (README, \"The routing file\").",
   ];
   if (accounts.didww) lines.push(...didwwSection(accounts.didww, options));
   if (accounts.carrierx) lines.push(...carrierxSection(accounts.carrierx, options));

@@ -63,8 +63,8 @@ describe("didroute export", () => {
     expect(text.replace(HEADER_TIME, "as it was at <time>,")).toBe(
       [
         `# The routing of DIDWW ${env["DIDWW_ENDPOINT"]} and CarrierX ${env["CARRIERX_ENDPOINT"]} as it was at <time>,`,
-        "# written by `didroute export`. Review it and commit it: the first `pulumi up` adopts every entry without a",
-        '# PATCH. Entries not listed are not managed (README, "The routing file").',
+        "# written by `didroute export`. Review it and commit it: the first `pulumi up` takes over every entry and",
+        '# changes nothing still routed as listed. Entries not listed are not managed (README, "The routing file").',
         "didww:",
         "  dids:",
         '    - number: "+16091609123456798"',

@@ -197,15 +197,8 @@ export class DidwwClient {
   /**
   The DIDs whose number (E.164 digits without "+") or id is one of `values`, with their routing. One GET per 100
   values (`filter[number]=a,b,…`, which DIDWW matches as "any of"), both routing relationships included. Values that
-  match nothing are simply absent from the result.
-  */
-  async findDids(by: "number" | "id", values: readonly string[]): Promise<Did[]> {
-    return (await this.findDidsWithTargets(by, values)).dids;
-  }
-
-  /**
-  `findDids`, plus the trunks and trunk groups those DIDs are routed to, with their names: the answers include them
-  (`include=`), so knowing them costs no request.
+  match nothing are simply absent from the result. With them, the trunks and trunk groups those DIDs are routed to,
+  with their names: the answers include them (`include=`), so knowing them costs no request.
   */
   async findDidsWithTargets(
     by: "number" | "id",

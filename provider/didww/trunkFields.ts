@@ -1,7 +1,7 @@
 /**
 The attributes of DIDWW voice in trunks and trunk groups that the resources manage: each input's name (the API's
 attribute in camelCase), the API's name, and the rule a value must follow. Checking (trunkRules.ts), the request
-bodies and documents (trunkApi.ts) and the comparisons (trunkChanges.ts) all read these tables, so an attribute is
+bodies and documents (trunkApi.ts) and the comparisons (../changes.ts) all read these tables, so an attribute is
 added in one place.
 
 Sources: DIDWW's OpenAPI 2026-04-16 (`VoiceInTrunkCreateRequest`, `VoiceInTrunkGroupCreateRequest`: which attributes
