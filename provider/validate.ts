@@ -27,6 +27,22 @@ export interface CheckFailure {
   reason: string;
 }
 
+/** Set: neither undefined nor null (null clears an optional input). */
+export function present(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
+/**
+The `adopt` input of the resources that create an object by name (DIDWW trunks and groups, CarrierX groups and
+trunks): a boolean, or not set (undefined, null); an unknown value during preview passes.
+*/
+export function checkAdopt(value: unknown, failures: CheckFailure[]): boolean | undefined {
+  if (!present(value)) return undefined;
+  if (typeof value === "boolean" || isUnknown(value)) return value as boolean | undefined;
+  failures.push({ property: "adopt", reason: `adopt must be true or false, got ${describe(value)}` });
+  return undefined;
+}
+
 /** Failures for properties a resource does not take (a typo in a JavaScript program is otherwise silently ignored). */
 export function unknownProperties(
   news: Record<string, unknown>,

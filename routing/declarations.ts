@@ -8,11 +8,10 @@ provider/carrierx/fields.ts), so the file and a program cannot disagree about wh
 at the line of the property it names. A secret is written as `{ config: KEY }` (secrets.ts), never as its value.
 */
 import { isMap, isScalar, type Node, type Pair } from "yaml";
-import { checkAdopt } from "../provider/carrierx/adoption";
 import { checkFields, inputNames, TRUNK_FIELDS as CARRIERX_TRUNK_FIELDS, TRUNK_GROUP_FIELDS } from "../provider/carrierx/fields";
 import { GROUP_FIELDS, isSecret, PSTN_FIELDS, SIP_FIELDS, type Field } from "../provider/didww/trunkFields";
 import { checkVoiceInTrunk, checkVoiceInTrunkGroup, TRUNK_KEYS } from "../provider/didww/trunkRules";
-import { UNKNOWN, type CheckFailure } from "../provider/validate";
+import { checkAdopt, UNKNOWN, type CheckFailure } from "../provider/validate";
 import { emptyWhere, isEmpty, type Entries, type Position, type Reader, type Ref, type Where } from "./reader";
 import { isConfigKey, withSecrets, type SecretRef } from "./secrets";
 

@@ -5,7 +5,6 @@ unless the program says `adopt: true`, because a duplicate, or someone else's gr
 worse than stopping.
 */
 import { DidrouteError } from "../errors";
-import { describe, isUnknown, type CheckFailure } from "../validate";
 import type { CarrierxObject } from "./client";
 
 /** What the resource is, for messages: `{ resource: "TrunkGroup", noun: "trunk group", sidField: "trunk_group_sid" }`. */
@@ -13,12 +12,6 @@ export interface Kind {
   resource: string;
   noun: string;
   sidField: string;
-}
-
-export function checkAdopt(value: unknown, failures: CheckFailure[]): boolean | undefined {
-  if (value === undefined || typeof value === "boolean" || isUnknown(value)) return value as boolean | undefined;
-  failures.push({ property: "adopt", reason: `adopt must be true or false, got ${describe(value)}` });
-  return undefined;
 }
 
 /**
@@ -46,28 +39,6 @@ export function refusal(existing: CarrierxObject, name: string, kind: Kind, wher
       "that failed midway is adopted the same way.",
     { system: "CarrierX" },
   );
-}
-
-/** Names being created in this process, so that two resources of one deployment cannot both create the same one. */
-const creating = new Set<string>();
-
-/**
-Runs a create of the object `key` names (`trunk group "us-east"`): the look-up by name and the POST are not atomic,
-and Pulumi runs a deployment's creates at once, so a second create of the same name while the first is under way
-is refused instead of making a duplicate. Once it ends, the look-up by name sees the first one.
-*/
-export async function exclusively<T>(key: string, kind: Kind, create: () => Promise<T>): Promise<T> {
-  if (creating.has(key)) {
-    throw new DidrouteError(`two ${kind.resource} resources of this deployment declare the ${key}; declare it once`, {
-      system: "CarrierX",
-    });
-  }
-  creating.add(key);
-  try {
-    return await create();
-  } finally {
-    creating.delete(key);
-  }
 }
 
 /**

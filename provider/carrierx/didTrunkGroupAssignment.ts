@@ -2,7 +2,7 @@ import { trunkGroupSidDiffers } from "../changes";
 import { claims } from "../claims";
 import { DidrouteError, isNotFound } from "../errors";
 import { adoptedAsDeclared, notice, type ResourceOperations } from "../resource";
-import { checkNumber, checkUuid, digitsOf, E164_EXAMPLE, isUnknown, unknownProperties, type CheckFailure } from "../validate";
+import { checkNumber, checkUuid, digitsOf, E164_EXAMPLE, isUnknown, present, unknownProperties, type CheckFailure } from "../validate";
 import { carrierxClient, type Did } from "./client";
 
 /** Inputs as stored after check: sids lower-cased; exactly one of didSid / number. */
@@ -59,10 +59,6 @@ async function liveDid(
   }
   if (inputs.number === undefined) throw new DidrouteError(`${RESOURCE} has neither didSid nor number`, { system: "CarrierX" });
   return { live: await client.findDidByNumber(digitsOf(inputs.number)) };
-}
-
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null;
 }
 
 type Operations = ResourceOperations<DidTrunkGroupAssignmentInputs, DidTrunkGroupAssignmentOutputs>;

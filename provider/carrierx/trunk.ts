@@ -1,8 +1,9 @@
 import { claims } from "../claims";
 import { DidrouteError, isNotFound } from "../errors";
 import { notice, type ResourceOperations } from "../resource";
-import { checkUuid, isUnknown, unknownProperties, type CheckFailure } from "../validate";
-import { checkAdopt, exclusively, findByName, mayExist, refusal, type Kind } from "./adoption";
+import { checkAdopt, checkUuid, isUnknown, unknownProperties, type CheckFailure } from "../validate";
+import { exclusively } from "../exclusive";
+import { findByName, mayExist, refusal, type Kind } from "./adoption";
 import { carrierxClient, type CarrierxObject } from "./client";
 import { apiBody, changedFields, checkFields, fieldOutputs, inputNames, TRUNK_FIELDS } from "./fields";
 
@@ -58,7 +59,7 @@ export const trunk: Operations = {
 
   async create(inputs) {
     const groupSid = inputs.trunkGroupSid;
-    return exclusively(`trunk named ${JSON.stringify(inputs.name)}${inGroup(groupSid)}`, KIND, async () => {
+    return exclusively("CarrierX", KIND.resource, `trunk named ${JSON.stringify(inputs.name)}${inGroup(groupSid)}`, async () => {
       const client = carrierxClient();
       const existing = findByName(await client.trunks(groupSid), inputs.name, KIND, inGroup(groupSid));
       if (existing !== undefined) {

@@ -1,8 +1,9 @@
 import { claims } from "../claims";
 import { DidrouteError, isNotFound } from "../errors";
 import { notice, type ResourceOperations } from "../resource";
-import { unknownProperties, type CheckFailure } from "../validate";
-import { checkAdopt, exclusively, findByName, mayExist, refusal, type Kind } from "./adoption";
+import { checkAdopt, unknownProperties, type CheckFailure } from "../validate";
+import { exclusively } from "../exclusive";
+import { findByName, mayExist, refusal, type Kind } from "./adoption";
 import { carrierxClient, isGroupInUse, type CarrierxObject } from "./client";
 import { apiBody, changedFields, checkFields, fieldOutputs, inputNames, TRUNK_GROUP_FIELDS } from "./fields";
 
@@ -84,7 +85,7 @@ export const trunkGroup: Operations = {
   },
 
   async create(inputs) {
-    return exclusively(`trunk group named ${JSON.stringify(inputs.name)}`, KIND, async () => {
+    return exclusively("CarrierX", KIND.resource, `trunk group named ${JSON.stringify(inputs.name)}`, async () => {
       const client = carrierxClient();
       const existing = findByName(await client.trunkGroupObjects(), inputs.name, KIND);
       if (existing !== undefined) {

@@ -13,6 +13,7 @@ without being asked.
 */
 
 import { DidrouteError } from "../errors";
+import { exclusively } from "../exclusive";
 import { unsent } from "../http";
 import { notice } from "../resource";
 
@@ -36,23 +37,9 @@ export interface Creation<Live extends { id: string }> {
   shown(error: unknown): unknown;
 }
 
-/** Names being created in this process: the look-up and the POST are not atomic, and a deployment creates at once. */
-const creating = new Set<string>();
-
-export async function createOrAdopt<Live extends { id: string }>(creation: Creation<Live>): Promise<Live> {
+export function createOrAdopt<Live extends { id: string }>(creation: Creation<Live>): Promise<Live> {
   // Two resources of one deployment declaring the same name would both find none and both POST.
-  const key = `${creation.resource} ${creation.what}`;
-  if (creating.has(key)) {
-    throw new DidrouteError(`two ${creation.resource} resources of this deployment declare the ${creation.what}; declare it once`, {
-      system: "DIDWW",
-    });
-  }
-  creating.add(key);
-  try {
-    return await create(creation);
-  } finally {
-    creating.delete(key);
-  }
+  return exclusively("DIDWW", creation.resource, creation.what, () => create(creation));
 }
 
 async function create<Live extends { id: string }>(creation: Creation<Live>): Promise<Live> {

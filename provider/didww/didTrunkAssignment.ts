@@ -2,7 +2,7 @@ import { didRoutingDiffers } from "../changes";
 import { claims } from "../claims";
 import { DidrouteError, isNotFound } from "../errors";
 import { adoptedAsDeclared, notice, type ResourceOperations } from "../resource";
-import { checkNumber, checkUuid, digitsOf, E164_EXAMPLE, isUnknown, unknownProperties, type CheckFailure } from "../validate";
+import { checkNumber, checkUuid, digitsOf, E164_EXAMPLE, isUnknown, present, unknownProperties, type CheckFailure } from "../validate";
 import { didwwClient, type Did, type DidRouting } from "./client";
 
 /** Inputs as stored after check: ids lower-cased; exactly one of didId / number and of trunkId / trunkGroupId. */
@@ -25,10 +25,6 @@ export interface DidTrunkAssignmentOutputs {
 const RESOURCE = "DidTrunkAssignment";
 const PROPERTIES = ["didId", "number", "trunkId", "trunkGroupId"] as const;
 const CLAIM = "didww/did";
-
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null;
-}
 
 function routingOf(inputs: DidTrunkAssignmentInputs): DidRouting {
   return { trunkId: inputs.trunkId ?? null, trunkGroupId: inputs.trunkGroupId ?? null };

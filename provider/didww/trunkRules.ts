@@ -12,7 +12,7 @@ A secret (`sip.authPassword`) is never quoted in a message.
 */
 
 import { closest } from "../suggest";
-import { describe, isUnknown, isUuid, UNKNOWN, type CheckFailure } from "../validate";
+import { checkAdopt, describe, isUnknown, isUuid, present, UNKNOWN, type CheckFailure } from "../validate";
 import { GROUP_FIELDS, isSecret, PSTN_FIELDS, SIP_FIELDS, TRUNK_FIELDS, type Field, type FieldRule } from "./trunkFields";
 
 /** A trunk's SIP settings as declared: input names (camelCase) to values, secrets included. */
@@ -80,7 +80,7 @@ export function checkVoiceInTrunk(news: Record<string, unknown>): Checked<VoiceI
       reason: "one of sip or pstn is required: the SIP host calls are delivered to ({ host, … }) or the number they are forwarded to ({ dst })",
     });
   }
-  checkAdopt(news, inputs, failures);
+  adoptInto(news, inputs, failures);
   return failures.length > 0 ? { failures } : { inputs: inputs as unknown as VoiceInTrunkInputs };
 }
 
@@ -89,7 +89,7 @@ export function checkVoiceInTrunkGroup(news: Record<string, unknown>): Checked<V
   const inputs: Record<string, unknown> = { name: checkName(news["name"], "voice in trunk group", failures) };
   copyFields(news, GROUP_FIELDS, "", inputs, failures);
   inputs["trunkIds"] = checkTrunkIds(news["trunkIds"], failures);
-  checkAdopt(news, inputs, failures);
+  adoptInto(news, inputs, failures);
   return failures.length > 0 ? { failures } : { inputs: inputs as unknown as VoiceInTrunkGroupInputs };
 }
 
@@ -139,10 +139,6 @@ export function checkTrunkIds(value: unknown, failures: CheckFailure[]): string[
   return ids;
 }
 
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null;
-}
-
 /** Keys a resource (or one of its objects) does not take; a typo is otherwise silently ignored. */
 function unknownKeys(value: Record<string, unknown>, allowed: readonly string[], what: string, prefix: string): CheckFailure[] {
   return Object.keys(value)
@@ -165,15 +161,6 @@ function checkName(value: unknown, what: string, failures: CheckFailure[]): unkn
   return value;
 }
 
-function checkAdopt(news: Record<string, unknown>, inputs: Record<string, unknown>, failures: CheckFailure[]): void {
-  const adopt = news["adopt"];
-  if (adopt === undefined || adopt === null) return;
-  if (typeof adopt !== "boolean" && !isUnknown(adopt)) {
-    failures.push({ property: "adopt", reason: `adopt must be true or false, got ${describe(adopt)}` });
-    return;
-  }
-  inputs["adopt"] = adopt;
-}
 
 /** `sip` or `pstn`: an object of the fields in `fields`, each checked; UNKNOWN when the whole object is unknown. */
 function checkSettings(
@@ -326,4 +313,9 @@ function checkSipCombinations(sip: SipInputs, failures: CheckFailure[]): void {
   if (typeof min === "number" && typeof max === "number" && min > max) {
     failures.push({ property: "sip.sstMinTimer", reason: `sip.sstMinTimer (${min}) must not exceed sip.sstMaxTimer (${max})` });
   }
+}
+
+function adoptInto(news: Record<string, unknown>, inputs: Record<string, unknown>, failures: CheckFailure[]): void {
+  const adopt = checkAdopt(news["adopt"], failures);
+  if (adopt !== undefined) inputs["adopt"] = adopt;
 }
