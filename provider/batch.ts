@@ -93,7 +93,15 @@ export class SharedReads<V> {
       // Operations that arrived with the one that asked (in the same turn of the event loop) join it.
       .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
       .then(
-        () => this.serve(this.take()),
+        () => {
+          const batch = this.take();
+          try {
+            this.serve(batch);
+          } catch (error) {
+            // Whatever went wrong, no operation is left waiting for an answer that will not come.
+            batch.forEach((entry) => entry.reject(error));
+          }
+        },
         (error: unknown) => this.take().forEach((entry) => entry.reject(error)),
       )
       .finally(() => {
