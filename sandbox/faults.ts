@@ -20,10 +20,12 @@ import type { Handler } from "./loopback";
 
 export interface FaultSettings {
   /**
-  Requests per second per credential (DIDWW `Api-Key`, CarrierX bearer token); beyond it the API answers 429.
-  At most `rate` requests are accepted in any sliding one-second window. A request refused with 429 does not use up
-  the budget (a client retrying too early is not punished twice), nor does one that is dropped or answered with an
-  injected 5xx: the budget counts only requests the API itself answers. 0 or undefined: unlimited.
+  Requests per second per credential (DIDWW: per account, its API key and the tokens minted from it; CarrierX: per
+  bearer token); beyond it the API answers 429. At most `rate` requests are accepted in any sliding one-second window.
+  A request refused with 429 does not use up the budget (a client retrying too early is not punished twice), nor does
+  one that is dropped or answered with an injected 5xx: the budget counts only requests the API itself answers.
+  A request given a scripted fault (`next()`), even a mere delay, is neither limited nor counted. 0 or undefined:
+  unlimited.
   */
   rate?: number;
   /** Seconds to send in `Retry-After` on rate-limit 429s; undefined sends no header (as DIDWW 2026-04-16 does). */

@@ -8,7 +8,8 @@ const sandbox = createSandbox({ seed: loadSeed(exampleSeedPath()), faults: { rat
 const urls = await sandbox.listen(); // { didww: "http://127.0.0.1:<port>/v3", carrierx: "…/core/v2" }
 ```
 
-Requests are dispatched by path: `/v3…` to DIDWW, `/core/v2…` to CarrierX, anything else 404. Each API answers as
+Requests are dispatched by path: `/v3…` to DIDWW, `/core/v2…` to CarrierX, `POST /token` to DIDWW's token service
+(API 2026-11-19), anything else 404. Each API answers as
 its standalone sandbox does (the same objects serve both), so what a client sees does not depend on how it was
 started.
 */
@@ -39,7 +40,7 @@ export interface SandboxOptions {
   didwwTokens?: DidwwTokenOptions;
   /** The CarrierX bearer token to require; when omitted any non-empty token is accepted. */
   token?: string;
-  /** CarrierX tokens that may read but not change (PATCH and PUT answer 403); see `CarrierxSandboxOptions`. */
+  /** CarrierX tokens that may read but not change (every write answers 403); see `CarrierxSandboxOptions`. */
   readOnlyTokens?: readonly string[];
   /** Faults and rate limits from the start; change them later with `faults.set()`. */
   faults?: FaultSettings;

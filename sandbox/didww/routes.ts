@@ -41,7 +41,8 @@ const listHandler =
     ok(collectionDocument(kind, input.query, ctx));
 
 /**
-Every answer on trunks and groups is checked against DIDWW's response schema for it: one that does not match is a
+Every successful answer on trunks and groups (a document; errors are made by errors.ts in DIDWW's shape) is checked
+against DIDWW's response schema for it: one that does not match is a
 bug in the sandbox, answered 500 with what is wrong rather than passed to a client as if DIDWW had said it. The
 schemas describe the current names, so answers under the pre-2021-12-15 names are not checked.
 */

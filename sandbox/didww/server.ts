@@ -2,7 +2,8 @@
 The DIDWW sandbox as a whole: its public interface (state access for tests and demos) and the path every request
 takes through it, in DIDWW's order: credential (401: `Api-Key`, or from version 2026-11-19 a bearer token, whose scope
 may forbid a write, 403), route (404, 405), `Accept` (406), and for a write `Content-Type` (415) and the body (413,
-400); then the handler, whose document is answered 200, or whose error is answered in DIDWW's error shape. The token
+400); then the handler, whose document is answered 200 (201 for a create, 204 for a delete), or whose error is answered
+in DIDWW's error shape. The token
 service (`POST /token`, tokens.ts) answers on the same server.
 */
 
