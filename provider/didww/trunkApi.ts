@@ -42,7 +42,7 @@ export interface LiveTrunkGroup {
 }
 
 /** What still routes to a trunk or group: a first page of numbers and how many there are in all. */
-export interface Users {
+interface Users {
   numbers: string[];
   total: number;
 }
@@ -203,8 +203,25 @@ export class TrunkApi {
     await this.client.request({ method: "DELETE", path: `${this.names.trunkGroupType}/${id}` }, { noun: "voice in trunk group", id });
   }
 
+  /**
+  Refuses to delete `what` (a trunk or trunk group) while DIDs are routed to it, naming them: DIDWW would refuse too,
+  or leave them unrouted (reference §6.6). One request.
+  */
+  async refuseWhileRouted(target: "trunk" | "trunkGroup", id: string, what: string): Promise<void> {
+    const users = await this.didsRoutedTo(target, id);
+    if (users.total === 0) return;
+    const one = users.total === 1;
+    const more = users.total > users.numbers.length ? ` and ${users.total - users.numbers.length} more` : "";
+    throw new DidrouteError(
+      `${what} is still in use: ${one ? "DID" : "DIDs"} ${users.numbers.join(", ")}${more} ${one ? "is" : "are"} ` +
+        `routed to it, so it was not deleted (nothing was changed). Route ${one ? "that DID" : "those DIDs"} ` +
+        "elsewhere first; DIDs a program routes to it through its id are unrouted before it is deleted.",
+      { system: "DIDWW", status: 422 },
+    );
+  }
+
   /** The DIDs routed to a trunk or a trunk group: one request, the first 100 numbers and the total. */
-  async didsRoutedTo(target: "trunk" | "trunkGroup", id: string): Promise<Users> {
+  private async didsRoutedTo(target: "trunk" | "trunkGroup", id: string): Promise<Users> {
     const filter = target === "trunk" ? this.names.didTrunkFilter : this.names.didTrunkGroupFilter;
     const searchParams = { [`filter[${filter}]`]: id, "page[size]": "100" };
     const body = (await this.client.request({ method: "GET", path: "dids", searchParams }, { noun: "DIDs" })) as

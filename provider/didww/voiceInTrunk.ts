@@ -7,7 +7,7 @@ import { isUnknown } from "../validate";
 import { didwwClient } from "./client";
 import { createOrAdopt } from "./creation";
 import { RENAME_VERSION } from "./names";
-import { TrunkApi, withoutSecrets, type ConfigurationType, type LiveTrunk, type Users } from "./trunkApi";
+import { TrunkApi, withoutSecrets, type ConfigurationType, type LiveTrunk } from "./trunkApi";
 import { TRUNK_FIELDS } from "./trunkFields";
 import { checkVoiceInTrunk, type VoiceInTrunkInputs } from "./trunkRules";
 
@@ -109,18 +109,6 @@ function secretsOf(inputs: VoiceInTrunkInputs): unknown[] {
   return [inputs.sip?.["authPassword"]];
 }
 
-/** Refuses to delete a trunk DIDs are routed to: DIDWW would refuse too, or leave them unrouted (reference §6.6). */
-export function stillUsedError(what: string, users: Users): DidrouteError {
-  const more = users.total > users.numbers.length ? ` and ${users.total - users.numbers.length} more` : "";
-  return new DidrouteError(
-    `${what} is still in use: ${users.total === 1 ? "DID" : "DIDs"} ${users.numbers.join(", ")}${more} ` +
-      `${users.total === 1 ? "is" : "are"} routed to it, so it was not deleted (nothing was changed). Route ` +
-      `${users.total === 1 ? "that DID" : "those DIDs"} elsewhere first; DIDs a program routes to it through its id ` +
-      "are unrouted before it is deleted.",
-    { system: "DIDWW", status: 422 },
-  );
-}
-
 export const voiceInTrunk: ResourceOperations<VoiceInTrunkInputs, VoiceInTrunkOutputs> = {
   async check(_olds, news) {
     requireTrunkApiVersion(RESOURCE);
@@ -183,8 +171,7 @@ export const voiceInTrunk: ResourceOperations<VoiceInTrunkInputs, VoiceInTrunkOu
       return;
     }
     const api = trunkApi();
-    const users = await api.didsRoutedTo("trunk", id);
-    if (users.total > 0) throw stillUsedError(what, users);
+    await api.refuseWhileRouted("trunk", id, what);
     try {
       await api.deleteTrunk(id);
     } catch (error) {

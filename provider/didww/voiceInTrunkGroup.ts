@@ -8,7 +8,7 @@ import { createOrAdopt } from "./creation";
 import { TrunkApi, type LiveTrunkGroup } from "./trunkApi";
 import { inStateOrder } from "./trunkGroupMembership";
 import { checkVoiceInTrunkGroup, type VoiceInTrunkGroupInputs } from "./trunkRules";
-import { requireTrunkApiVersion, stillUsedError } from "./voiceInTrunk";
+import { requireTrunkApiVersion } from "./voiceInTrunk";
 
 /** The declared attributes with DIDWW's values (only those declared, as for VoiceInTrunk), and when it was created. */
 export interface VoiceInTrunkGroupOutputs extends VoiceInTrunkGroupInputs {
@@ -132,8 +132,7 @@ export const voiceInTrunkGroup: ResourceOperations<VoiceInTrunkGroupInputs, Voic
       return;
     }
     const api = trunkApi();
-    const users = await api.didsRoutedTo("trunkGroup", id);
-    if (users.total > 0) throw stillUsedError(what, users);
+    await api.refuseWhileRouted("trunkGroup", id, what);
     let members: readonly string[];
     try {
       // First out of the group, so that deleting it cannot take trunks managed elsewhere with it: DIDWW's own
